@@ -1,0 +1,92 @@
+# Laiwang vs WeChat -- the book, built from code.
+# `make help` lists the targets.  Everything runs inside .venv, which `make venv`
+# creates from the pinned requirements.txt.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+PY         := $(BIN)/python
+STAMP      := $(VENV)/.installed
+CACHE      := .cache
+JOBS       ?= 1
+
+# Deterministic, quiet, self-contained runs (the kernels inherit these).
+export PYTHONHASHSEED  := 0
+export MPLCONFIGDIR    := $(CURDIR)/$(CACHE)/matplotlib
+export MPLBACKEND      := Agg
+export FONTCONFIG_FILE := $(CURDIR)/$(CACHE)/fonts.conf
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export JUPYTER_PLATFORM_DIRS := 1
+
+PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(wildcard data/lexicon/*) $(wildcard data/lexicon/labels/*)
+NOTEBOOKS   := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' 2>/dev/null)
+
+.PHONY: help venv data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks
+
+## help: list the targets
+help:
+	@echo "Targets:"
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/' | expand -t 18
+
+## venv: create .venv and install the pinned requirements and the package
+venv: $(STAMP)
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) tools/write_fonts_conf.py $(CACHE)/fonts.conf
+	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache now, not inside a notebook
+	touch $@
+
+## data: run the whole pipeline (data/raw -> data/processed, article pages)
+data: $(STAMP)
+	$(PY) -m analysis all
+
+# Executed notebooks are cached by jupyter-cache, which keys only on code cells:
+# when the package, the lexicons or the processed data change, drop the cache.
+_build/.pkg-stamp: $(PKG_SOURCES) $(wildcard data/processed/*.csv)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
+## book: set up, run the pipeline and build the HTML site in _build/html
+book: data _build/.pkg-stamp
+	$(BIN)/jb build . -n --keep-going
+	@echo "Open _build/html/index.html"
+
+## book-strict: a clean, warnings-as-errors build of every page (what CI runs)
+book-strict: data
+	rm -rf _build
+	$(BIN)/jb build . --all -W -n --keep-going
+
+## lint: ruff over the package, tests, benchmarks and notebooks
+lint: $(STAMP)
+	$(BIN)/ruff check analysis tests benchmarks tools book
+
+## unit: the unit tests (pytest tests/)
+unit: data
+	$(BIN)/pytest tests -q
+
+## nbval: check every notebook's stored outputs against a fresh run
+nbval: data
+	$(BIN)/pytest --nbval --nbval-current-env -q $(NOTEBOOKS)
+
+## notebooks: re-execute every notebook in place (after changing the analysis)
+notebooks: data
+	for nb in $(NOTEBOOKS); do (cd $$(dirname $$nb) && $(CURDIR)/$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
+
+## test: every check -- lint, unit tests, nbval and a strict book build
+test: lint unit nbval book-strict
+
+## clean: remove the build and the generated data
+clean:
+	rm -rf _build data/processed/* $(CACHE)/jieba.cache
+
+## clean-all: also remove the virtual environment and caches
+clean-all: clean
+	rm -rf $(VENV) $(CACHE)

@@ -1,0 +1,78 @@
+"""Provenance helpers: package versions and the raw-data manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from . import settings
+
+__all__ = ["KEY_PACKAGES", "versions_table", "manifest_entries", "manifest_table", "verify_manifest", "sha256_file"]
+
+#: Packages whose version can change a result or the book.
+KEY_PACKAGES = (
+    "jupyter-book", "myst-nb", "sphinx", "jieba", "opencc", "cn2an", "pypinyin", "stopwordsiso",
+    "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "seaborn", "nbval",
+)
+
+
+def versions_table(packages: tuple[str, ...] = KEY_PACKAGES) -> pd.DataFrame:
+    """Installed version of each package (``"not installed"`` when missing)."""
+    rows = []
+    for name in packages:
+        try:
+            rows.append((name, version(name)))
+        except PackageNotFoundError:
+            rows.append((name, "not installed"))
+    return pd.DataFrame(rows, columns=["package", "version"])
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def manifest_entries(raw_dir: Path = settings.RAW_DIR) -> dict[str, str]:
+    """Parse ``MANIFEST.sha256`` (``sha256sum`` format) into ``{file name: digest}``."""
+    path = Path(raw_dir) / "MANIFEST.sha256"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing")
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            raise ValueError(f"{path.name} line {n}: not '<sha256>  <file>'")
+        out[name.strip()] = digest
+    return out
+
+
+def manifest_table(raw_dir: Path = settings.RAW_DIR) -> pd.DataFrame:
+    """The manifest with a check of each file against its recorded digest."""
+    rows = []
+    for name, digest in sorted(manifest_entries(raw_dir).items()):
+        path = Path(raw_dir) / name
+        ok = path.exists() and sha256_file(path) == digest
+        rows.append((name, digest[:16] + "…", "ok" if ok else "MISMATCH"))
+    return pd.DataFrame(rows, columns=["file", "sha256 (prefix)", "check"])
+
+
+def verify_manifest(raw_dir: Path = settings.RAW_DIR) -> list[str]:
+    """Return the problems (missing, changed or unlisted files); empty when all is well."""
+    raw_dir = Path(raw_dir)
+    entries = manifest_entries(raw_dir)
+    problems = []
+    for name, digest in sorted(entries.items()):
+        path = raw_dir / name
+        if not path.exists():
+            problems.append(f"{name}: listed in the manifest but missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{name}: content changed (raw data is immutable)")
+    for path in sorted(raw_dir.glob("*.txt")):
+        if path.name not in entries:
+            problems.append(f"{path.name}: not in MANIFEST.sha256 (use `python -m analysis add`)")
+    return problems

@@ -1,0 +1,120 @@
+"""`prepare` on good and bad input: clear errors, atomic output, determinism."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import settings
+from analysis.cli import main
+from analysis.corpus import CorpusError
+from analysis.pipeline import prepare
+
+GOOD = "---\ntitle: 测试\nname: tester\ntime: 2014-01-02 10:00\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def corpus_dir(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(settings.RAW_DIR.glob("*.txt"))[:2]:
+        shutil.copy(p, raw / p.name)
+    out = tmp_path / "processed"
+    prepare(raw, out)
+    return raw, out
+
+
+BAD_CASES = {
+    "gbk": ("来往是阿里巴巴的产品。".encode("gbk"), "not valid UTF-8"),
+    "empty": (b"", "file is empty"),
+    "blank": (b"  \n\n ", "file is empty"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+    "front_matter_only": ("---\ntitle: 空\n---\n\n".encode(), "front matter but no body"),
+    "broken_yaml": ("---\ntitle: [unclosed\nname: x\n---\n来往是产品。\n".encode(), "broken YAML front matter"),
+    "unclosed_front_matter": ("---\ntitle: x\n来往是产品。\n".encode(), "never closed"),
+    "all_boilerplate": ("转载请注明:网创网 www.example.cn/1.html\n发表评论\n暂无评论\n".encode(), "all boilerplate"),
+    "no_chinese": (b"This article is entirely in English, with no Chinese at all.\n", "no Chinese"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_input_fails_clearly_and_atomically(corpus_dir, case):
+    raw, out = corpus_dir
+    before = snapshot(out)
+    data, message = BAD_CASES[case]
+    (raw / f"zz_{case}.txt").write_bytes(data)
+    with pytest.raises(CorpusError) as err:
+        prepare(raw, out)
+    assert f"zz_{case}.txt" in str(err.value)
+    assert message in str(err.value)
+    assert snapshot(out) == before
+
+
+def test_oversized_file(corpus_dir, monkeypatch):
+    raw, out = corpus_dir
+    before = snapshot(out)
+    monkeypatch.setattr(settings, "MAX_ARTICLE_BYTES", 13_000)
+    (raw / "zz_big.txt").write_text("来往" * 4000, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"zz_big\.txt: file is .* over the"):
+        prepare(raw, out)
+    assert snapshot(out) == before
+
+
+def test_exact_duplicate(corpus_dir):
+    raw, out = corpus_dir
+    before = snapshot(out)
+    first = sorted(raw.glob("*.txt"))[0]
+    shutil.copy(first, raw / "zz_copy.txt")
+    with pytest.raises(CorpusError, match=rf"zz_copy\.txt: duplicate article: same content as {first.name}"):
+        prepare(raw, out)
+    assert snapshot(out) == before
+
+
+def test_duplicate_with_other_front_matter(corpus_dir):
+    raw, out = corpus_dir
+    (raw / "a_new.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "b_new.txt").write_text(GOOD.replace("tester", "someone else"), encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"b_new\.txt: duplicate article"):
+        prepare(raw, out)
+
+
+def test_skip_bad_warns_and_continues(corpus_dir, capsys):
+    raw, out = corpus_dir
+    (raw / "zz_empty.txt").write_bytes(b"")
+    (raw / "zz_new.txt").write_text(GOOD, encoding="utf-8")
+    assert main(["prepare", "--raw", str(raw), "--out", str(out), "--skip-bad"]) == 0
+    captured = capsys.readouterr()
+    assert "zz_empty.txt: file is empty" in captured.err
+    assert "1 skipped" in captured.out
+    assert (out / "articles" / "zz_new.json").exists()
+    assert not (out / "articles" / "zz_empty.json").exists()
+
+
+def test_cli_reports_error_and_exit_code(corpus_dir, capsys):
+    raw, out = corpus_dir
+    (raw / "zz_gbk.txt").write_bytes("阿里".encode("gbk"))
+    assert main(["prepare", "--raw", str(raw), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "zz_gbk.txt" in err and "GB18030" in err
+
+
+def test_removed_article_record_is_dropped(corpus_dir):
+    raw, out = corpus_dir
+    victim = sorted(raw.glob("*.txt"))[0]
+    victim.unlink()
+    prepare(raw, out)
+    assert not (out / "articles" / f"{victim.stem}.json").exists()
+
+
+def test_two_runs_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    prepare(settings.RAW_DIR, a)
+    prepare(settings.RAW_DIR, b)
+    assert snapshot(a) == snapshot(b)
+    assert len(snapshot(a)) == 6

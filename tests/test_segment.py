@@ -1,0 +1,84 @@
+"""Segmentation: domain terms whole, quiet, deterministic, sklearn-compatible."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
+
+from analysis.segment import ChineseTokenizer, content_tokens, passthrough, stopwords, tokenize
+
+DOMAIN = ["来往", "微信", "钉钉", "易信", "旺信", "旺旺", "陌陌", "米聊", "支付宝", "公众账号", "朋友圈",
+          "熟人社交", "扩展人脉"]
+
+
+@pytest.mark.parametrize("term", DOMAIN)
+def test_domain_terms_whole_in_context(term):
+    assert term in tokenize(f"我觉得{term}的问题在于定位")
+
+
+def test_domain_terms_whole_in_corpus(docs):
+    tokens = set()
+    for d in docs.values():
+        tokens.update(tokenize(d.text))
+    for term in ["来往", "微信", "钉钉", "易信", "旺信", "陌陌", "支付宝", "朋友圈", "熟人社交"]:
+        assert term in tokens
+
+
+def test_tokens_concatenate_back():
+    text = "阿里巴巴必须加快脚步, 微信已挟持的海量用户"
+    assert "".join(tokenize(text)) == text.replace(" ", "")
+
+
+def test_cue_words_protected():
+    stop = stopwords()
+    for cue in ["应该", "必须", "建议", "因为", "将", "由于", "之所以", "不妨"]:
+        assert cue not in stop
+    assert "的" in stop
+
+
+def test_content_tokens_drop_stopwords_and_punct():
+    toks = content_tokens("我们的来往应该推广,因为100个用户。")
+    assert "的" not in toks and "," not in toks and "100" not in toks
+    assert {"来往", "应该", "因为"} <= set(toks)
+
+
+def test_deterministic():
+    text = "来往诞生第三日的救危手术单:阿里巴巴大方出手"
+    assert tokenize(text) == tokenize(text)
+
+
+def test_quiet_in_fresh_process(tmp_path):
+    code = "from analysis.segment import tokenize; print(tokenize('来往和微信'))"
+    env = {"ANALYSIS_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stderr == ""
+    assert "来往" in out.stdout
+    assert (tmp_path / "jieba.cache").exists()
+
+
+def test_transformer_in_tfidf_pipeline():
+    docs = ["来往应该做熟人社交", "微信的朋友圈很强", "钉钉转向企业协同"]
+    pipe = Pipeline([("seg", ChineseTokenizer()), ("tfidf", TfidfVectorizer(analyzer=passthrough))])
+    X = pipe.fit_transform(docs)
+    names = list(pipe.named_steps["tfidf"].get_feature_names_out())
+    assert X.shape == (3, len(names))
+    assert "熟人社交" in names and "朋友圈" in names
+    # same features as the tokenizer= route
+    vec = TfidfVectorizer(tokenizer=content_tokens, token_pattern=None, lowercase=False)
+    vec.fit(docs)
+    assert sorted(vec.get_feature_names_out()) == sorted(names)
+
+
+def test_transformer_pickles_and_validates():
+    tok = ChineseTokenizer(min_length=2).fit(["来往"])
+    back = pickle.loads(pickle.dumps(tok))
+    assert back.transform(["来往和微信"]) == [["来往", "微信"]]
+    with pytest.raises(ValueError):
+        ChineseTokenizer(min_length=0).fit(["x"])
+    with pytest.raises(ValueError):
+        tok.transform([3])
