@@ -1,0 +1,292 @@
+"""Tests for analysis.numbers: normalisation, false friends, hedges, the real corpus, scoring."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy.testing as npt
+import pandas as pd
+import pytest
+
+from analysis import _io, settings
+from analysis import numbers as N
+from analysis.corpus import Document, iter_documents
+
+ARTICLES = settings.PROCESSED_DIR / "articles"
+needs_corpus = pytest.mark.skipif(
+    not ARTICLES.is_dir(), reason="run `python -m analysis prepare` first (data/processed/articles missing)"
+)
+
+
+def make_doc(text: str, article_id: str = "t") -> Document:
+    """A document whose raw text is its clean text (identity offsets)."""
+    return Document(article_id=article_id, raw_text=text, text=text, offsets=list(range(len(text))))
+
+
+def figures(text: str) -> list[tuple[str, float, str, int]]:
+    df = N.extract_numbers(make_doc(text))
+    return [
+        (q, float(v), u, int(h)) for q, v, u, h in zip(df.quote, df.value, df.unit, df.hedge, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[Document]:
+    return list(iter_documents())
+
+
+@pytest.fixture(scope="module")
+def table(docs) -> pd.DataFrame:
+    return N.numbers_table(docs)
+
+
+# ---------------------------------------------------------------------------
+# normalisation: a table of known answers
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("4亿", 4e8, None),
+        ("2.4亿", 2.4e8, None),
+        ("1000万", 1e7, None),
+        ("1千万", 1e7, None),
+        ("3百万", 3e6, None),
+        ("1万亿", 1e12, None),
+        ("10个亿", 1e9, None),
+        ("一千万", 1e7, None),
+        ("两亿", 2e8, None),
+        ("十万", 1e5, None),
+        ("千万", 1e7, None),
+        ("百万", 1e6, None),
+        ("半", 0.5, None),
+        ("半亿", 5e7, None),
+        ("一亿半", 1.5e8, None),
+        ("一半", 50, "percent"),
+        ("几十万", 1e5, None),
+        ("数亿", 1e8, None),
+        ("21%", 21, "percent"),
+        ("500%", 500, "percent"),
+        ("2.5亿美金", 2.5e8, "USD"),
+        ("2亿美元", 2e8, "USD"),
+        ("上亿刀", 1e8, "USD"),
+        ("近1000万元", 1e7, "CNY"),
+        ("5万元", 5e4, "CNY"),
+        ("30块", 30, "CNY"),
+        ("2-10元", 2, "CNY"),
+        ("30万家", 3e5, "firms"),
+        ("100人", 100, "people"),
+        ("5亿以上", 5e8, None),
+    ],
+)
+def test_parse_amount_known_values(text, value, unit):
+    got_value, got_unit = N.parse_amount(text)
+    npt.assert_allclose(got_value, value, rtol=1e-12)
+    assert got_unit == unit
+
+
+@pytest.mark.parametrize("bad", [None, 12, 3.5, b"4\xe4\xba\xbf", ["4亿"]])
+def test_parse_amount_rejects_non_strings(bad):
+    with pytest.raises(ValueError, match="expects a str"):
+        N.parse_amount(bad)
+
+
+@pytest.mark.parametrize("bad", ["", "微信", "4亿斤"])
+def test_parse_amount_rejects_non_amounts(bad):
+    with pytest.raises(ValueError):
+        N.parse_amount(bad)
+
+
+def test_extract_rejects_non_documents():
+    with pytest.raises(ValueError, match="Document"):
+        N.extract_numbers("4亿用户")
+
+
+# ---------------------------------------------------------------------------
+# extraction rules on small texts
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你千万不要下载。",  # adverb, not ten million
+        "这是第一款产品,在第三屏展示。",  # ordinals
+        "2013年9月23号到10月21日,2014年12月上线。",  # dates
+        "来往4.0版本和钉钉1.0版本。",  # versions
+        "一个人一起一对一地聊了一次。",  # small Chinese numerals are prose
+        "iPhone 5S和4G网络,O2O与C2B。",  # numbers glued to Latin letters
+        "双11大促,双十一也是。",  # Singles' Day
+        "推出1个月后,4年前,千年人参。",  # durations
+        "互联网360和QQ的3Q大战。",  # bare numbers with no unit
+        "几个朋友和几款应用。",  # 几 with no multiplier is too vague
+    ],
+)
+def test_false_friends_are_not_figures(text):
+    assert figures(text) == []
+
+
+def test_counts_and_money_are_figures():
+    got = figures("阿里2万员工,有30万家企业,一等奖1名,奖励10万元,每人100。")
+    assert [(q, v, u) for q, v, u, _ in got] == [
+        ("2万", 2e4, "employees"),
+        ("30万家", 3e5, "firms"),
+        ("1名", 1, "people"),
+        ("10万元", 1e5, "CNY"),
+        ("100", 100, "count"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value", "unit", "hedge"),
+    [
+        ("各种奖品累积预算金额近1000万元。", "近1000万元", 1e7, "CNY", 1),
+        ("用户已突破千万大关。", "突破千万", 1e7, "users", 1),
+        ("上千万的推广费用。", "上千万", 1e7, "CNY", 1),
+        ("装机量都过亿。", "过亿", 1e8, "installs", 1),
+        ("来往的日活不足50万。", "不足50万", 5e5, "dau", 1),
+        ("约200万用户。", "约200万", 2e6, "users", 1),
+        ("拓展外部用户不到100人。", "不到100人", 100, "users", 1),
+        ("5亿以上的安装量。", "5亿以上", 5e8, "installs", 1),
+        ("几十万彩票。", "几十万", 1e5, "tickets", 1),
+        ("淘宝的用户都是亿级。", "亿级", 1e8, "users", 1),
+        ("据说有1000万用户。", "1000万", 1e7, "users", 1),
+        ("月活跃用户2.4亿。", "2.4亿", 2.4e8, "mau", 0),
+        ("注册用户量突破6亿。", "突破6亿", 6e8, "registrations", 1),
+        ("阿里持股21%。", "21%", 21, "percent", 0),
+        ("最近1000万用户。", "1000万", 1e7, "users", 0),  # 最近 is "recently", not 近
+        ("通过100万用户。", "100万", 1e6, "users", 0),  # 通过 is "through", not 过
+    ],
+)
+def test_hedges_and_units(text, quote, value, unit, hedge):
+    assert figures(text) == [(quote, value, unit, hedge)]
+
+
+def test_subject_comes_from_cues():
+    df = N.extract_numbers(make_doc("在陌陌上市之后,阿里持股21%。阿里花了2.5亿美金投资了Tango。"))
+    assert list(df.subject) == ["Momo stake", "Tango investment"]
+    df = N.extract_numbers(make_doc("微信的注册用户量突破6亿。"))
+    assert list(df.subject) == ["WeChat registered users"]
+
+
+def test_raw_span_maps_back_through_cleaning():
+    raw = "前言\n用户超過１０００萬，很好"
+    clean = "用户超过1000万,很好"
+    offsets = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    doc = Document(article_id="x", raw_text=raw, text=clean, offsets=offsets)
+    df = N.extract_numbers(doc)
+    assert list(df.quote) == ["超過１０００萬"]
+    assert raw[df.start[0] : df.end[0]] == "超過１０００萬"
+    assert float(df.value[0]) == 1e7 and df.hedge[0] == 1
+
+
+# ---------------------------------------------------------------------------
+# the real corpus
+# ---------------------------------------------------------------------------
+@needs_corpus
+def test_columns_and_sorting(table):
+    assert list(table.columns) == N.COLUMNS
+    keys = list(zip(table.article_id, table.start, strict=True))
+    assert keys == sorted(keys)
+    assert table.hedge.isin([0, 1]).all()
+    assert (table.value.astype(float) > 0).all()
+    assert table.unit.str.fullmatch(r"[a-z]+|CNY|USD").all()
+
+
+@needs_corpus
+def test_every_quote_is_the_raw_slice(docs, table):
+    raw = {d.article_id: d.raw_text for d in docs}
+    assert len(table) > 0
+    for row in table.itertuples():
+        assert raw[row.article_id][row.start : row.end] == row.quote, row
+
+
+@needs_corpus
+def test_traditional_article_is_quoted_in_traditional(docs, table):
+    (doc,) = [d for d in docs if d.article_id.startswith("002")]
+    assert doc.meta["script"] == "Traditional"
+    quotes = list(table[table.article_id == doc.article_id].quote)
+    assert quotes, "no figures found in 002"
+    joined = "".join(quotes)
+    assert "億" in joined and "亿" not in joined
+    assert "過億" in quotes
+
+
+@needs_corpus
+def test_no_figure_inside_dates_or_versions(table):
+    for q in table.quote:
+        assert not re.search(r"\d\s*(年|月|日|号|版)$", q), q
+
+
+@needs_corpus
+def test_build_is_deterministic(tmp_path):
+    out = tmp_path / "processed"
+    (out / "articles").mkdir(parents=True)
+    for rec in ARTICLES.glob("*.json"):
+        (out / "articles" / rec.name).write_bytes(rec.read_bytes())
+    paths, summary = N.build(processed_dir=out)
+    first = Path(paths[0]).read_bytes()
+    paths2, summary2 = N.build(processed_dir=out)
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(Path(paths2[0]).read_bytes()).hexdigest()
+    assert summary == summary2
+    assert re.fullmatch(r"numbers: \d+ figures in 5 articles", summary)
+    df = pd.read_csv(paths[0], dtype={"article_id": str})
+    assert list(df.columns) == N.COLUMNS
+    assert first.decode("utf-8") == _io.frame_to_csv_text(N.numbers_table(iter_documents()))
+
+
+@needs_corpus
+def test_gold_set_scores(docs, table):
+    gold = pd.read_csv(N.GOLD_FILE, dtype={"article_id": str})
+    assert set(gold.split) == {"tune", "heldout"}
+    gold = N.locate_quotes(gold, docs)
+    for split, floor in (("tune", 0.9), ("heldout", 0.85)):
+        g = gold[gold.split == split].reset_index(drop=True)
+        p = table[table.article_id.isin(set(g.article_id))].reset_index(drop=True)
+        score = N.score_numbers(p, g)
+        assert score["recall"] >= floor, (split, score)
+        assert score["precision"] >= floor, (split, score)
+
+
+# ---------------------------------------------------------------------------
+# scoring
+# ---------------------------------------------------------------------------
+def _frame(rows):
+    return pd.DataFrame(rows, columns=["article_id", "quote", "start", "end", "value", "unit", "hedge"])
+
+
+def test_score_counts_value_and_unit_errors():
+    gold = _frame(
+        [
+            ("a", "4亿", 0, 2, 4e8, "users", 0),
+            ("a", "21%", 10, 13, 21, "percent", 0),
+            ("a", "8家", 20, 22, 8, "firms", 0),
+        ]
+    )
+    pred = _frame(
+        [
+            ("a", "4亿", 0, 2, 4e8, "users", 0),
+            ("a", "21%", 10, 13, 21, "count", 0),
+            ("a", "360", 30, 33, 360, "count", 0),
+        ]
+    )
+    s = N.score_numbers(pred, gold)
+    npt.assert_allclose([s["precision"], s["recall"]], [1 / 3, 1 / 3])
+    npt.assert_allclose([s["span_precision"], s["span_recall"]], [2 / 3, 2 / 3])
+    kinds = sorted(k for k, _, _ in s["errors"])
+    assert kinds == ["missed", "spurious", "wrong"]
+
+
+def test_score_perfect_and_overlap_only():
+    gold = _frame([("a", "近1000万元", 5, 12, 1e7, "CNY", 1)])
+    pred = _frame([("a", "1000万元", 6, 12, 1e7, "CNY", 1)])
+    s = N.score_numbers(pred, gold)
+    assert s["precision"] == s["recall"] == s["f1"] == 1.0
+    other = _frame([("b", "1000万元", 6, 12, 1e7, "CNY", 1)])
+    assert N.score_numbers(other, gold)["recall"] == 0.0
+
+
+def test_score_rejects_bad_input():
+    with pytest.raises(ValueError, match="DataFrame"):
+        N.score_numbers([], _frame([]))
+    with pytest.raises(ValueError, match="lacks columns"):
+        N.score_numbers(pd.DataFrame({"x": [1]}), _frame([]))
