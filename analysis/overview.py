@@ -16,11 +16,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import settings
 from .corpus import Document, iter_documents
+from .htmltable import HTMLTable, html_table
+from .links import article_page
 from .segment import content_tokens
 
 __all__ = [
     "load_corpus_table",
     "load_documents",
+    "article_notes",
+    "articles_table",
     "glossary",
     "gloss",
     "pinyin",
@@ -35,6 +39,39 @@ def load_corpus_table(processed_dir: Path | None = None) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python -m analysis prepare` first")
     return pd.read_csv(path, dtype={"date": "string"}, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def article_notes() -> dict[str, dict[str, str]]:
+    """English title glosses and provenance notes (``data/lexicon/articles.yaml``)."""
+    path = settings.LEXICON_DIR / "articles.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (data.get("articles") or {}).items()}
+
+
+def articles_table(corpus: pd.DataFrame) -> HTMLTable:
+    """The reader-facing table of articles: id (linked to its page), titles, author, date, size.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        The corpus table (:func:`load_corpus_table`).
+    """
+    notes = article_notes()
+    df = pd.DataFrame({
+        "article": corpus["article_id"].str[:3],
+        "href": [article_page(a) for a in corpus["article_id"]],
+        "title (Chinese)": corpus["title"],
+        "title (English gloss)": [notes.get(a, {}).get("title_en", "") for a in corpus["article_id"]],
+        "author": corpus["author"],
+        "source": corpus["source"].where(corpus["source"] != "", corpus["url"].str.extract(r"//([^/]+)")[0]),
+        "date": [d or notes.get(a, {}).get("date_note", "unknown") for a, d in zip(corpus["article_id"], corpus["date"], strict=True)],
+        "script": corpus["script"],
+        "clean chars": corpus["n_chars_clean"],
+    })
+    return html_table(df, links={"article": "href"}, zh=["title (Chinese)", "author", "source"])
 
 
 def load_documents(processed_dir: Path | None = None) -> list[Document]:
