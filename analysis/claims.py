@@ -1,0 +1,657 @@
+r"""Claims: every sentence of every article, typed, tagged and traceable.
+
+Each clean article body (:attr:`analysis.corpus.Document.text`) is split into
+sentences at ``。！？!?；;`` and at paragraph breaks.  Closing quotes and
+brackets stay with the sentence they close, and a short paragraph without a
+full stop (a section heading) is a sentence of its own.  Every sentence is
+mapped back to the raw file with :meth:`~analysis.corpus.Document.raw_span`,
+so that ``raw_text[start:end] == sentence`` holds for every row of
+``claims.csv`` (for the Traditional article the quote is Traditional).
+
+A sentence gets one **type** from cue lexicons (``data/lexicon/cues.yaml``),
+tried in priority order
+
+.. math::
+
+    \text{recommendation} \succ \text{prediction} \succ \text{causal} \succ \text{fact} \succ \text{other},
+
+where a cue occurrence counts only when it is not inside one of its listed
+false cues (要 in 需要, 将 in 将军, 会 in 社会) and, for the future marker 将,
+when its clause has no disposal complement (将 X 纳入 Y is 把 X 纳入 Y).
+A recommendation cue inside a prohibitive phrase (不应该, 不要, 别) keeps the
+type but sets ``polarity = "negative"``; inside a "need not" phrase (不必,
+没必要) the cue is switched off.
+
+**Themes** are the ids of the strategy codebook (``strategies.yaml``) whose
+seed terms occur in the sentence, and **entities** the products, companies and
+people of ``entities.yaml`` that it names.
+
+:func:`make_classifier` is a scikit-learn alternative to the rules: a logistic
+regression over the cue counts (:class:`CueFeatures`) and character TF-IDF,
+trained on the ``tune`` half of the hand-labelled sample
+(``data/lexicon/labels/claims_gold.csv``) and scored on the ``heldout`` half
+(:mod:`analysis.evaluate`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import yaml
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from . import _io, settings
+from .corpus import Document, iter_documents
+from .links import claim_id
+
+__all__ = [
+    "TYPES",
+    "CUES_FILE",
+    "ENTITIES_FILE",
+    "STRATEGIES_FILE",
+    "GOLD_FILE",
+    "Sentence",
+    "split_sentences",
+    "document_sentences",
+    "load_cues",
+    "load_entities",
+    "load_strategies",
+    "cue_hits",
+    "classify",
+    "polarity",
+    "criticism_cues",
+    "praise_cues",
+    "find_entities",
+    "find_themes",
+    "claims_frame",
+    "CueFeatures",
+    "make_classifier",
+    "load_gold",
+    "load_glosses",
+    "gloss_for",
+    "claims_html",
+    "build",
+]
+
+#: Sentence types, in priority order, then the fallback.
+TYPES: tuple[str, ...] = ("recommendation", "prediction", "causal", "fact", "other")
+
+CUES_FILE: Path = settings.LEXICON_DIR / "cues.yaml"
+ENTITIES_FILE: Path = settings.LEXICON_DIR / "entities.yaml"
+STRATEGIES_FILE: Path = settings.LEXICON_DIR / "strategies.yaml"
+GOLD_FILE: Path = settings.LEXICON_DIR / "labels" / "claims_gold.csv"
+GLOSSES_FILE: Path = settings.LEXICON_DIR / "glosses.yaml"
+
+CLAIM_COLUMNS = [
+    "claim_id", "article_id", "sentence", "start", "end", "type", "themes", "entities",
+    "sentence_clean", "clean_start", "clean_end", "heading", "polarity", "cues", "criticism",
+]
+
+_TERMINALS = set("。!?;！？；")
+_CLOSERS = set("”’」』)）》】\"'")
+_CLAUSE_END = re.compile(r"[,，。!?;！？；:：]")
+_WORDY = re.compile(r"[\w\u3400-\u9fff]")
+_LATIN = re.compile(r"^[A-Za-z0-9+.\- ]+$")
+#: Heading: a lone short paragraph with no sentence-final full stop.
+HEADING_MAX_CHARS = 32
+
+
+# ---------------------------------------------------------------------------
+# sentence splitting
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article.
+
+    Attributes
+    ----------
+    article_id : str
+    n : int
+        Position in the article, from 0.
+    clean_start, clean_end : int
+        Half-open span in the clean text.
+    raw_start, raw_end : int
+        Half-open span in the raw file.
+    clean : str
+        The clean Simplified sentence.
+    raw : str
+        The exact raw substring ``raw_text[raw_start:raw_end]``.
+    heading : bool
+        The sentence is a section heading (a short paragraph of its own).
+    """
+
+    article_id: str
+    n: int
+    clean_start: int
+    clean_end: int
+    raw_start: int
+    raw_end: int
+    clean: str
+    raw: str
+    heading: bool
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split a clean body into sentence spans.
+
+    Parameters
+    ----------
+    text : str
+        Clean text whose paragraphs are separated by ``"\\n\\n"``.
+
+    Returns
+    -------
+    list of (int, int)
+        Half-open spans, in text order, trimmed of surrounding whitespace;
+        spans with no word character are dropped.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}")
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        p_start, p_end = pos, pos + len(para)
+        pos = p_end + 2
+        i, start = p_start, p_start
+        while i < p_end:
+            if text[i] in _TERMINALS or text[i] == "\n":
+                j = i + 1
+                while j < p_end and (text[j] in _TERMINALS or text[j] in _CLOSERS):
+                    j += 1
+                spans.append((start, j))
+                start = i = j
+            else:
+                i += 1
+        spans.append((start, p_end))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b and _WORDY.search(text[a:b]):
+            out.append((a, b))
+    return out
+
+
+def _is_heading(text: str, a: int, b: int) -> bool:
+    before = text[max(0, a - 2) : a]
+    after = text[b : b + 2]
+    lone = (a == 0 or before == "\n\n") and (b == len(text) or after == "\n\n")
+    return lone and (b - a) <= HEADING_MAX_CHARS and text[b - 1] not in "。;；:："
+
+
+def document_sentences(doc: Document) -> list[Sentence]:
+    """Split a document into :class:`Sentence` objects with raw spans."""
+    out = []
+    for n, (a, b) in enumerate(split_sentences(doc.text)):
+        ra, rb = doc.raw_span(a, b)
+        out.append(
+            Sentence(doc.article_id, n, a, b, ra, rb, doc.text[a:b], doc.raw_text[ra:rb], _is_heading(doc.text, a, b))
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# lexicons
+# ---------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def load_cues(path: Path = CUES_FILE) -> dict[str, Any]:
+    """Read and check the cue lexicons (``cues.yaml``)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for key in ("priority", "recommendation", "prediction", "causal", "fact", "criticism", "praise"):
+        if key not in data:
+            raise ValueError(f"{Path(path).name}: missing section {key!r}")
+    if sorted(data["priority"]) != sorted(TYPES[:-1]):
+        raise ValueError(f"{Path(path).name}: priority must list {sorted(TYPES[:-1])}, got {data['priority']}")
+    data["fact"]["_figure"] = re.compile(data["fact"]["figure_pattern"])
+    return data
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    if _LATIN.match(alias):
+        return re.compile(r"(?<![A-Za-z])" + re.escape(alias) + r"(?![A-Za-z])", re.I)
+    return re.compile(re.escape(alias))
+
+
+@lru_cache(maxsize=4)
+def load_entities(path: Path = ENTITIES_FILE) -> tuple[dict[str, Any], ...]:
+    """Read ``entities.yaml``: dicts with ``id, name, kind, aliases, not``."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["entities"]
+    seen: set[str] = set()
+    out = []
+    for ent in data:
+        if ent["id"] in seen:
+            raise ValueError(f"{Path(path).name}: duplicate entity id {ent['id']!r}")
+        if ent.get("kind") not in {"product", "company", "person"}:
+            raise ValueError(f"{Path(path).name}: entity {ent['id']!r} has kind {ent.get('kind')!r}")
+        seen.add(ent["id"])
+        out.append({**ent, "not": list(ent.get("not", [])), "_pats": [_alias_pattern(a) for a in ent["aliases"]]})
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_strategies(path: Path = STRATEGIES_FILE) -> tuple[dict[str, Any], ...]:
+    """Read the strategy codebook (``strategies.yaml``)."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["strategies"]
+    ids = [s["id"] for s in data]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{Path(path).name}: duplicate strategy ids")
+    return tuple({**s, "_pats": [_alias_pattern(str(seed)) for seed in s["seeds"]]} for s in data)
+
+
+# ---------------------------------------------------------------------------
+# cue matching
+# ---------------------------------------------------------------------------
+def _spans(text: str, word: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+
+
+def _inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in others)
+
+
+def _live(text: str, cue: str, false_words: Iterable[str]) -> list[tuple[int, int]]:
+    blocked = [s for w in false_words for s in _spans(text, w)]
+    return [s for s in _spans(text, cue) if not _inside(s, blocked)]
+
+
+def _disposal(text: str, end: int, markers: Iterable[str]) -> bool:
+    m = _CLAUSE_END.search(text, end)
+    clause = text[end : m.start() if m else len(text)]
+    return any(mk in clause for mk in markers)
+
+
+def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """Return the live cues of each type found in a sentence.
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+    cues : dict, optional
+        Lexicons from :func:`load_cues` (default: the project's).
+
+    Returns
+    -------
+    dict
+        Keys ``recommendation``, ``recommendation_negative``, ``prediction``,
+        ``prediction_weak`` (not used by :func:`classify`), ``causal``,
+        ``fact``, ``figure``; values are sorted lists of the cue
+        strings that matched (with repeats).
+    """
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    cues = cues or load_cues()
+    out: dict[str, list[str]] = {k: [] for k in ("recommendation", "recommendation_negative", "prediction",
+                                                   "prediction_weak", "causal", "fact", "figure")}
+    rec = cues["recommendation"]
+    neg = rec.get("negation", {})
+    prohibit = list(neg.get("prohibit", []))
+    flip = list(neg.get("flip", []))
+    flip_spans = [s for w in flip for s in _spans(sentence, w)]
+    pro_spans = [s for w in prohibit for s in _live(sentence, w, rec.get("false_cues", {}).get(w, []))]
+    pro_spans = [s for s in pro_spans if not _inside(s, flip_spans)]
+    covered: list[tuple[int, int]] = []
+    for cue in rec["cues"]:
+        for s in _live(sentence, cue, rec.get("false_cues", {}).get(cue, [])):
+            if _inside(s, flip_spans) or _inside(s, covered):
+                continue
+            covered.append(s)
+            if any(a <= s[0] and s[1] <= b for a, b in pro_spans):
+                out["recommendation_negative"].append(cue)
+            else:
+                out["recommendation"].append(cue)
+    for s in pro_spans:  # prohibitive phrases that contain no base cue (别, 不要)
+        if not any(a >= s[0] and b <= s[1] for a, b in covered):
+            out["recommendation_negative"].append(sentence[s[0] : s[1]])
+    pred = cues["prediction"]
+    markers = pred.get("disposal_markers", [])
+    for cue in pred["cues"]:
+        for s in _live(sentence, cue, pred.get("false_cues", {}).get(cue, [])):
+            if cue.endswith("将") and _disposal(sentence, s[1], markers):
+                continue
+            out["prediction"].append(cue)
+    for cue in pred.get("weak_cues", []):
+        out["prediction_weak"].extend(cue for _ in _live(sentence, cue, pred.get("false_cues", {}).get(cue, [])))
+    for kind in ("causal", "fact"):
+        sec = cues[kind]
+        for cue in sec["cues"]:
+            out[kind].extend(cue for _ in _live(sentence, cue, sec.get("false_cues", {}).get(cue, [])))
+    out["figure"] = [m.group(0) for m in cues["fact"]["_figure"].finditer(sentence)]
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def classify(sentence: str, cues: dict[str, Any] | None = None) -> str:
+    """Type a sentence by the cue rules.
+
+    Returns
+    -------
+    str
+        One of :data:`TYPES`.
+    """
+    cues = cues or load_cues()
+    hits = cue_hits(sentence, cues)
+    for kind in cues["priority"]:
+        if kind == "recommendation" and (hits["recommendation"] or hits["recommendation_negative"]):
+            return kind
+        if kind == "fact" and (hits["fact"] or hits["figure"]):
+            return kind
+        if kind not in ("recommendation", "fact") and hits[kind]:
+            return kind
+    return "other"
+
+
+def polarity(sentence: str, cues: dict[str, Any] | None = None) -> str:
+    """Polarity of a recommendation: ``"positive"``, ``"negative"`` or ``""``.
+
+    Negative when every live recommendation cue sits in a prohibitive phrase
+    (不应该, 不要, 别...); empty when there is no recommendation cue.
+    """
+    hits = cue_hits(sentence, cues)
+    if hits["recommendation"]:
+        return "positive"
+    return "negative" if hits["recommendation_negative"] else ""
+
+
+def _lexicon_hits(sentence: str, words: Iterable[str]) -> list[str]:
+    return sorted({w for w in words if w in sentence})
+
+
+def criticism_cues(sentence: str, cues: dict[str, Any] | None = None) -> list[str]:
+    """The criticism cues (失败, 愚蠢, 问题...) that occur in a sentence, sorted."""
+    return _lexicon_hits(sentence, (cues or load_cues())["criticism"])
+
+
+def praise_cues(sentence: str, cues: dict[str, Any] | None = None) -> list[str]:
+    """The praise cues (成功, 优势...) that occur in a sentence, sorted."""
+    return _lexicon_hits(sentence, (cues or load_cues())["praise"])
+
+
+def find_entities(sentence: str, entities: Iterable[dict[str, Any]] | None = None) -> list[str]:
+    """Return the sorted ids of the entities a sentence names.
+
+    An alias occurrence inside one of the entity's ``not`` words does not
+    count (阿里旺旺 names Wangwang, not Alibaba).
+    """
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    found = set()
+    for ent in entities if entities is not None else load_entities():
+        blocked = [s for w in ent["not"] for s in _spans(sentence, w)]
+        for pat in ent["_pats"]:
+            if any(not _inside((m.start(), m.end()), blocked) for m in pat.finditer(sentence)):
+                found.add(ent["id"])
+                break
+    return sorted(found)
+
+
+def find_themes(sentence: str, strategies: Iterable[dict[str, Any]] | None = None) -> list[str]:
+    """Return the sorted ids of the strategies whose seeds occur in a sentence."""
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    found = set()
+    for strat in strategies if strategies is not None else load_strategies():
+        if any(p.search(sentence) for p in strat["_pats"]):
+            found.add(strat["id"])
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------
+# the claims table
+# ---------------------------------------------------------------------------
+def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
+    """One row per sentence: ids, raw span and quote, type, themes, entities.
+
+    Parameters
+    ----------
+    docs : iterable of Document
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CLAIM_COLUMNS`, sorted by article and sentence number.
+    """
+    cues = load_cues()
+    rows = []
+    for doc in sorted(docs, key=lambda d: d.article_id):
+        for s in document_sentences(doc):
+            hits = cue_hits(s.clean, cues)
+            cue_str = ";".join(f"{k}:{'|'.join(v)}" for k, v in sorted(hits.items()) if v)
+            rows.append({
+                "claim_id": claim_id(s.article_id, s.n),
+                "article_id": s.article_id,
+                "sentence": s.raw,
+                "start": s.raw_start,
+                "end": s.raw_end,
+                "type": classify(s.clean, cues),
+                "themes": ";".join(find_themes(s.clean)),
+                "entities": ";".join(find_entities(s.clean)),
+                "sentence_clean": s.clean,
+                "clean_start": s.clean_start,
+                "clean_end": s.clean_end,
+                "heading": s.heading,
+                "polarity": polarity(s.clean, cues),
+                "cues": cue_str,
+                "criticism": ";".join(criticism_cues(s.clean, cues)),
+                "_n": s.n,
+            })
+    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS + ["_n"])
+    return df.sort_values(["article_id", "_n"], ignore_index=True).drop(columns="_n")
+
+
+# ---------------------------------------------------------------------------
+# the classifier
+# ---------------------------------------------------------------------------
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: sentences to counts of each cue kind.
+
+    Columns: one per key of :func:`cue_hits`, plus ``heading_like`` (no
+    final full stop), ``question`` and ``criticism``.
+
+    Parameters
+    ----------
+    cues_path : pathlib.Path or None, default None
+        Cue lexicon file; ``None`` means the project's ``cues.yaml``.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+    """
+
+    _NAMES = ("recommendation", "recommendation_negative", "prediction", "prediction_weak", "causal", "fact",
+              "figure", "heading_like", "question", "criticism")
+
+    def __init__(self, *, cues_path: Path | None = None) -> None:
+        self.cues_path = cues_path
+
+    def fit(self, X: Iterable[str], y=None) -> CueFeatures:
+        """Load the lexicons."""
+        load_cues(Path(self.cues_path) if self.cues_path else CUES_FILE)
+        self.n_features_out_ = len(self._NAMES)
+        return self
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        """Return a sparse ``(n_sentences, n_features_out_)`` count matrix."""
+        check_is_fitted(self, "n_features_out_")
+        cues = load_cues(Path(self.cues_path) if self.cues_path else CUES_FILE)
+        rows = []
+        for text in X:
+            if not isinstance(text, str):
+                raise ValueError(f"expected str sentences, got {type(text).__name__}")
+            hits = cue_hits(text, cues)
+            rows.append([len(hits[k]) for k in self._NAMES[:7]] + [
+                float(text.rstrip()[-1:] not in "。;"), float(text.rstrip()[-1:] in "?？"),
+                len(criticism_cues(text, cues)),
+            ])
+        return sp.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, len(self._NAMES)))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the cue-count columns."""
+        return np.asarray([f"cue_{n}" for n in self._NAMES], dtype=object)
+
+
+def make_classifier(*, random_state: int = settings.SEED, C: float = 1.0):
+    """A logistic regression over cue counts and character 1–2-gram TF-IDF.
+
+    Parameters
+    ----------
+    random_state : int
+    C : float
+        Inverse regularisation strength.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Takes clean sentences, predicts :data:`TYPES`.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
+    feats = FeatureUnion([
+        ("cues", Pipeline([("count", CueFeatures()), ("scale", MaxAbsScaler())])),
+        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
+    ])
+    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=random_state)
+    return Pipeline([("features", feats), ("clf", clf)])
+
+
+def load_gold(path: Path = GOLD_FILE) -> pd.DataFrame:
+    """Read the hand-labelled claim types.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id, article_id, sentence_clean, gold_type, split``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown type or split.
+    """
+    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bad = sorted(set(gold["gold_type"]) - set(TYPES))
+    if bad:
+        raise ValueError(f"{Path(path).name}: unknown gold types {bad}; expected {list(TYPES)}")
+    bad = sorted(set(gold["split"]) - {"tune", "heldout"})
+    if bad:
+        raise ValueError(f"{Path(path).name}: unknown splits {bad}; expected tune/heldout")
+    return gold
+
+
+def attach_gold(claims: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Join gold labels onto claims by ``(claim_id, article_id, sentence_clean)``.
+
+    Requiring the text as well as the id means that a label never silently
+    moves to another sentence if the splitter renumbers them: labels whose
+    sentence changed are dropped (and :func:`analysis.evaluate` reports how
+    many labels matched).  Joining on the id too keeps repeated sentences
+    (article 004 prints one paragraph twice) apart.
+    """
+    keys = ["claim_id", "article_id", "sentence_clean"]
+    return claims.merge(gold[keys + ["gold_type", "split"]].drop_duplicates(keys), on=keys, how="inner")
+
+
+# ---------------------------------------------------------------------------
+# presentation
+# ---------------------------------------------------------------------------
+def load_glosses(claims: pd.DataFrame, path: Path = GLOSSES_FILE) -> dict[str, str]:
+    """Read hand-written English glosses, keeping those that still fit their sentence.
+
+    A gloss carries the first characters of its sentence (``starts``); a
+    gloss whose claim no longer starts that way is dropped, so renumbered
+    claims never get another sentence's gloss.
+
+    Returns
+    -------
+    dict
+        ``claim_id -> gloss``.
+    """
+    if not Path(path).exists():
+        return {}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    text = dict(zip(claims["claim_id"], claims["sentence_clean"], strict=True))
+    return {cid: g["gloss"] for cid, g in sorted((data.get("glosses") or {}).items())
+            if cid in text and text[cid].startswith(str(g.get("starts", "")))}
+
+
+def gloss_for(row, glosses: dict[str, str], strategy_names: dict[str, str]) -> str:
+    """English gloss of a claim: the hand-written one, else the strategies it touches."""
+    if row["claim_id"] in glosses:
+        return glosses[row["claim_id"]]
+    themes = [t for t in str(row["themes"]).split(";") if t]
+    return ("[touches: " + "; ".join(strategy_names.get(t, t) for t in themes) + "]") if themes else ""
+
+
+def claims_html(claims: pd.DataFrame, *, glosses: dict[str, str] | None = None, prefix: str = "",
+                table_class: str = "sortable-table") -> str:
+    """Render claims as an HTML table, escaping every piece of article text.
+
+    Columns: claim id, type, the Chinese sentence (as in the raw file), an
+    English gloss, themes, and a link to the source passage
+    (:func:`analysis.links.source_href`).
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        Rows of ``claims.csv``.
+    glosses : dict, optional
+        :func:`load_glosses` output.
+    prefix : str
+        Passed to :func:`analysis.links.source_href`.
+    table_class : str
+        CSS class of the ``<table>`` (the book's JS sorts and filters
+        ``sortable-table``).
+
+    Returns
+    -------
+    str
+    """
+    from html import escape
+
+    from .links import source_href
+
+    glosses = glosses or {}
+    names = {s["id"]: s["name"] for s in load_strategies()}
+    head = ["claim", "type", "sentence", "gloss", "themes", "source"]
+    out = [f'<table class="{escape(table_class, quote=True)}">', "<thead><tr>"
+           + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>", "<tbody>"]
+    for _, row in claims.iterrows():
+        href = escape(source_href(row["claim_id"], prefix=prefix), quote=True)
+        cells = [escape(str(row["claim_id"])), escape(str(row["type"])),
+                 f'<span lang="zh">{escape(str(row["sentence"]))}</span>',
+                 escape(gloss_for(row, glosses, names)),
+                 escape(str(row["themes"]).replace(";", "; ")),
+                 f'<a href="{href}">source</a>']
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def build(processed_dir: Path = settings.PROCESSED_DIR, raw_dir: Path = settings.RAW_DIR) -> tuple[list[Path], str]:
+    """Pipeline stage: write ``claims.csv``.
+
+    Returns
+    -------
+    (list of pathlib.Path, str)
+        The written file and a one-line summary.
+    """
+    processed_dir = Path(processed_dir)
+    df = claims_frame(iter_documents(processed_dir=processed_dir, raw_dir=raw_dir))
+    if df.empty:
+        raise ValueError(f"no sentences found under {processed_dir / 'articles'}")
+    path = _io.atomic_write_csv(processed_dir / "claims.csv", df)
+    counts = df["type"].value_counts()
+    parts = ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TYPES)
+    return [path], f"claims: {len(df)} sentences, {parts}"

@@ -1,0 +1,220 @@
+"""Tests for analysis.claims: sentence spans, cue typing, entities, themes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import claims, settings
+from analysis.corpus import iter_documents
+from analysis.links import split_claim_id
+
+
+@pytest.fixture(scope="module")
+def docs():
+    if not (settings.PROCESSED_DIR / "articles").is_dir():
+        pytest.skip("run `python -m analysis prepare` first")
+    return list(iter_documents())
+
+
+@pytest.fixture(scope="module")
+def table(docs):
+    return claims.claims_frame(docs)
+
+
+# -- sentence splitting ------------------------------------------------------
+def test_sentence_is_exact_raw_substring(docs, table):
+    raws = {d.article_id: d.raw_text for d in docs}
+    for row in table.itertuples():
+        assert raws[row.article_id][row.start : row.end] == row.sentence, row.claim_id
+
+
+def test_claim_ids_number_sentences_in_order(table):
+    for art, g in table.groupby("article_id"):
+        ns = [split_claim_id(c)[1] for c in g["claim_id"]]
+        assert ns == list(range(len(g)))
+        assert (g["clean_start"].diff().dropna() > 0).all(), art
+
+
+def test_traditional_article_keeps_raw_script(docs, table):
+    trad = [d.article_id for d in docs if d.meta.get("script") == "Traditional"]
+    assert trad, "the corpus has a Traditional article"
+    rows = table[table["article_id"] == trad[0]]
+    assert (rows["sentence"] != rows["sentence_clean"]).any()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("他说:“好。”然后走了。", ["他说:“好。”", "然后走了。"]),
+        ("真的吗?!是的;没错", ["真的吗?!", "是的;", "没错"]),
+        ("标题\n\n正文第一句。正文第二句!", ["标题", "正文第一句。", "正文第二句!"]),
+        ("  空白。  ", ["空白。"]),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert [text[a:b] for a, b in claims.split_sentences(text)] == expected
+
+
+def test_split_rejects_non_str():
+    with pytest.raises(ValueError, match="must be a str"):
+        claims.split_sentences(None)
+
+
+# -- cue typing ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("来往应该定位在满足人们的需求上。", "recommendation"),
+        ("阿里必须加快脚步。", "recommendation"),
+        ("不妨先小范围试一试。", "recommendation"),
+        ("谁不参与,谁就不该呆在这公司里。", "recommendation"),
+        ("来往只会比易信更艰难。", "prediction"),
+        ("阿里的来往似乎注定是失败者。", "prediction"),
+        ("淘宝用户将是重要的潜在用户团体。", "prediction"),
+        ("这种定位的愚蠢,源于阿里巴巴此前的成长阴影。", "causal"),
+        ("因为刚性需求就是那么的刚性。", "causal"),
+        ("微信用户量已经突破4亿。", "fact"),
+        ("陆兆禧向员工发出内部信。", "other"),  # no figure, no event cue from the lexicon
+        ("阿里有什么?", "other"),
+    ],
+)
+def test_classify(sentence, expected):
+    assert claims.classify(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "这需要时间。",  # 需要
+        "这是主要的原因之外的事。",  # 主要
+        "这很重要。",  # 重要
+        "只要下载就有奖品。",  # 只要
+    ],
+)
+def test_false_cues_for_yao(sentence):
+    assert claims.cue_hits(sentence)["recommendation"] == []
+
+
+@pytest.mark.parametrize("sentence", ["将军来了。", "将近一年过去了。", "阿里将淘江湖纳入我的淘宝。"])
+def test_false_cues_for_jiang(sentence):
+    assert claims.cue_hits(sentence)["prediction"] == []
+
+
+@pytest.mark.parametrize("sentence", ["这是难得的机会。", "社会效应很好。", "在发布会上他说。"])
+def test_false_cues_for_hui(sentence):
+    assert claims.cue_hits(sentence)["prediction_weak"] == []
+
+
+def test_true_hui_is_weak_cue():
+    assert claims.cue_hits("用户会流失。")["prediction_weak"] == ["会"]
+
+
+def test_negation_prohibit_keeps_type_and_flips_polarity():
+    s = "阿里不应该强推来往。"
+    assert claims.classify(s) == "recommendation"
+    assert claims.polarity(s) == "negative"
+    assert claims.polarity("阿里应该强推来往。") == "positive"
+
+
+def test_negation_flip_removes_recommendation():
+    s = "阿里不必强推来往。"
+    assert claims.cue_hits(s)["recommendation"] == []
+    assert claims.classify(s) != "recommendation"
+
+
+def test_bare_yi_ge_is_not_a_figure():
+    assert claims.cue_hits("这是一个道理。")["figure"] == []
+    assert claims.cue_hits("用户超过5亿。")["figure"] == ["5亿"]
+
+
+# -- entities and themes ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("WeChat and Weixin and 微信", ["wechat"]),
+        ("来往对阵Laiwang", ["laiwang"]),
+        ("钉钉即DingTalk", ["dingtalk"]),
+        ("阿里和阿里巴巴都是Alibaba", ["alibaba"]),
+        ("阿里旺旺不是阿里", ["alibaba", "wangwang"]),
+        ("阿里旺旺", ["wangwang"]),
+        ("腾讯微博", ["tencent_weibo"]),
+        ("Tencent 的 QQ", ["qq", "tencent"]),
+        ("易信、旺信、陌陌、米聊、飞聊", ["feiliao", "mitalk", "momo", "wangxin", "yixin"]),
+        ("支付宝 淘宝 天猫 网易 新浪微博", ["alipay", "netease", "sina", "taobao", "tmall", "weibo"]),
+        ("Snapchat, Tango, LINE", ["line", "snapchat", "tango"]),
+        ("online shopping", []),
+    ],
+)
+def test_find_entities(sentence, expected):
+    assert claims.find_entities(sentence) == expected
+
+
+def test_entities_have_english_names_and_kinds():
+    for ent in claims.load_entities():
+        assert ent["name"] and ent["kind"] in {"product", "company", "person"}
+
+
+def test_find_themes_uses_seeds():
+    assert "employee_push" in claims.find_themes("马云在内网强推来往")
+    assert "voip_mvno" in claims.find_themes("阿里申请虚拟运营商牌照")
+    assert claims.find_themes("今天天气很好") == []
+
+
+def test_codebook_keeps_contract_ids():
+    ids = {s["id"] for s in claims.load_strategies()}
+    for required in ["employee_push", "prize_promotion", "cross_promotion", "lbs_nearby", "public_accounts_celebrity",
+                     "ecommerce_networking", "c2b_relationships", "voip_mvno", "force_wangxin", "clone_wechat",
+                     "acquaintance_positioning", "mobile_first_distribution", "enterprise_pivot", "invest_not_build"]:
+        assert required in ids
+
+
+def test_table_columns_and_sorted_lists(table):
+    assert list(table.columns[:8]) == ["claim_id", "article_id", "sentence", "start", "end", "type", "themes",
+                                       "entities"]
+    assert set(table["type"]) <= set(claims.TYPES)
+    for col in ("themes", "entities"):
+        for v in table[col]:
+            parts = v.split(";") if v else []
+            assert parts == sorted(parts)
+
+
+def test_build_is_deterministic(tmp_path, docs):
+    import shutil
+
+    shutil.copytree(settings.PROCESSED_DIR / "articles", tmp_path / "articles")
+    (p1,), s1 = claims.build(tmp_path)
+    first = p1.read_bytes()
+    (p2,), s2 = claims.build(tmp_path)
+    assert p2.read_bytes() == first and s1 == s2
+    assert s1.startswith("claims: ") and "recommendation" in s1
+
+
+# -- gold labels and classifier ----------------------------------------------------
+def test_gold_labels_are_valid_and_split():
+    gold = claims.load_gold()
+    assert set(gold["split"]) == {"tune", "heldout"}
+    assert not gold.duplicated(["claim_id"]).any()
+
+
+def test_gold_matches_current_claims(table):
+    joined = claims.attach_gold(table, claims.load_gold())
+    assert len(joined) == len(claims.load_gold())
+
+
+def test_load_gold_rejects_unknown_type(tmp_path):
+    bad = tmp_path / "g.csv"
+    pd.DataFrame({"claim_id": ["a:0"], "article_id": ["a"], "sentence_clean": ["x"], "gold_type": ["opinion"],
+                  "split": ["tune"]}).to_csv(bad, index=False)
+    with pytest.raises(ValueError, match="unknown gold types"):
+        claims.load_gold(bad)
+
+
+def test_classifier_learns_cues():
+    X = ["阿里应该推广。", "来往必须改变。", "建议采用旺信。", "用户突破4亿。", "投资2亿美金。", "融资了5亿。",
+         "天气很好。", "我们看看。", "这很有趣。"] * 2
+    y = ["recommendation"] * 3 + ["fact"] * 3 + ["other"] * 3
+    clf = claims.make_classifier().fit(X, y * 2)
+    assert clf.predict(["腾讯应该注意。"])[0] == "recommendation"
+    names = clf.named_steps["features"].transformer_list[0][1].named_steps["count"].get_feature_names_out()
+    assert "cue_recommendation" in names
