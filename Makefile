@@ -17,7 +17,6 @@ JOBS       ?= 1
 # Deterministic, quiet, self-contained runs (the kernels inherit these).
 export PYTHONHASHSEED  := 0
 export MPLCONFIGDIR    := $(CURDIR)/$(CACHE)/matplotlib
-export MPLBACKEND      := Agg
 export FONTCONFIG_FILE := $(CURDIR)/$(CACHE)/fonts.conf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -68,9 +67,9 @@ book-strict: data
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks tools book
 
-## unit: the unit tests (pytest tests/)
+## unit: the unit tests (pytest tests/, without the browser checks)
 unit: data
-	$(BIN)/pytest tests -q
+	$(BIN)/pytest tests -q -m "not browser"
 
 ## nbval: check every notebook's stored outputs against a fresh run
 nbval: data
@@ -80,8 +79,30 @@ nbval: data
 notebooks: data
 	for nb in $(NOTEBOOKS); do (cd $$(dirname $$nb) && $(CURDIR)/$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
 
-## test: every check -- lint, unit tests, nbval and a strict book build
-test: lint unit nbval book-strict
+## test: every check -- lint, unit tests, nbval, a strict book build and the browser checks
+test: lint unit nbval book-strict browser
+
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian's Chromium (Playwright cannot download its own browser here).
+$(CHROMIUM):
+	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+## browser: check the built site in headless Chromium (links, search, no network, no XSS)
+browser: $(STAMP) $(CHROMIUM)
+	test -f _build/html/index.html || $(MAKE) book
+	REQUIRE_BROWSER=1 BOOK_HTML=$(CURDIR)/_build/html $(BIN)/pytest tests/browser -m browser -q --durations=10
+
+## screenshots: PNGs of the index, a chapter and an article page in _build/screenshots/
+screenshots: $(STAMP) $(CHROMIUM)
+	test -f _build/html/index.html || $(MAKE) book
+	REQUIRE_BROWSER=1 BOOK_HTML=$(CURDIR)/_build/html $(BIN)/pytest tests/browser -m browser -q -k test_screenshots
+	@ls _build/screenshots/*.png
+
+## pages: the site for GitHub Pages (make book, plus .nojekyll so _static/ is served)
+pages: book
+	touch _build/html/.nojekyll
 
 ## clean: remove the build and the generated data
 clean:
