@@ -1,0 +1,56 @@
+"""Adoption models for Laiwang vs WeChat: Bass diffusion, platform competition and network cascades.
+
+The public API is flat; implementation lives in private modules:
+
+* :mod:`._bass` -- Bass and generalized Bass models, bootstrap fit (:func:`fit_bass`);
+* :mod:`._competition` -- two platforms with network effects (logit choice, tipping);
+* :mod:`._cascade` -- threshold cascades on sparse graphs, graph builders, seeding;
+* :mod:`.scenarios` -- one scenario per strategy id, with parameter sources and sensitivity;
+* :mod:`.stage` -- the ``adopt`` pipeline stage (``python -m analysis adopt``);
+* :mod:`._plots` -- the chapter's figures.
+"""
+
+from ._bass import BassFit, bass_cumulative, bass_rate, fit_bass, gbm_cumulative, pulse_effort
+from ._cascade import (
+    CascadeResult,
+    block_model,
+    clustered_seeds,
+    edges_to_csr,
+    retained_seeds,
+    scattered_seeds,
+    threshold_cascade,
+    watts_strogatz,
+)
+from ._competition import CompetitionParams, classify_share, competition_grid, equilibria, simulate_shares
+from ._plots import plot_cascades, plot_gbm, plot_phase, plot_tornado, plot_wechat
+from .scenarios import build_scenarios, lookup_number, sensitivity
+
+__all__ = [
+    "BassFit",
+    "CascadeResult",
+    "CompetitionParams",
+    "bass_cumulative",
+    "bass_rate",
+    "block_model",
+    "build_scenarios",
+    "classify_share",
+    "clustered_seeds",
+    "competition_grid",
+    "edges_to_csr",
+    "equilibria",
+    "fit_bass",
+    "gbm_cumulative",
+    "lookup_number",
+    "plot_cascades",
+    "plot_gbm",
+    "plot_phase",
+    "plot_tornado",
+    "plot_wechat",
+    "pulse_effort",
+    "retained_seeds",
+    "scattered_seeds",
+    "sensitivity",
+    "simulate_shares",
+    "threshold_cascade",
+    "watts_strogatz",
+]

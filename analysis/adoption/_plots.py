@@ -1,0 +1,130 @@
+"""Figures of the adoption chapter (call :func:`analysis.plotting.set_style` first)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ._bass import BassFit, bass_cumulative, gbm_cumulative, pulse_effort
+from .scenarios import WECHAT_LAUNCH
+
+__all__ = ["plot_cascades", "plot_gbm", "plot_phase", "plot_tornado", "plot_wechat"]
+
+
+def _dates(t: np.ndarray) -> pd.DatetimeIndex:
+    return pd.Timestamp(WECHAT_LAUNCH) + pd.to_timedelta(np.asarray(t) * 365.25, unit="D")
+
+
+def _year(t):
+    """Decimal calendar year of ``t`` years after WeChat's launch."""
+    launch = pd.Timestamp(WECHAT_LAUNCH)
+    return launch.year + (launch.dayofyear - 1) / 365.25 + np.asarray(t, dtype=float)
+
+
+def plot_wechat(mau: pd.DataFrame, fit: BassFit, forecast: pd.DataFrame, claims: pd.DataFrame | None = None):
+    """Observed MAU, the Bass fit with its 90% band, the out-of-sample forecast and the articles' claims."""
+    fig, ax = plt.subplots(figsize=(9, 5))
+    t = np.linspace(0.0, 8.0, 200)
+    lo, mid, hi = fit.band(t, level=0.9)
+    ax.fill_between(_dates(t), lo, hi, color="C0", alpha=0.18, label="90% bootstrap band")
+    ax.plot(_dates(t), fit.predict(t), color="C0", label="Bass fit (point estimate)")
+    q_end = pd.PeriodIndex(forecast["quarter"], freq="Q").end_time
+    ax.errorbar(q_end, forecast["p50"], yerr=[forecast["p50"] - forecast["p05"], forecast["p95"] - forecast["p50"]],
+                fmt="o", ms=3, color="C1", alpha=0.8, label="forecast 2014Q3–2018Q4 (median, 5–95%)")
+    obs = mau[mau["t"] > 0]
+    ax.plot(_dates(obs["t"]), obs["mau_millions"], "ks", label="MAU, Tencent reports (fitted)")
+    if claims is not None and len(claims):
+        for kind, marker in (("users", "x"), ("registrations", "^")):
+            c = claims[claims["kind"] == kind]
+            if len(c):
+                ax.plot(pd.to_datetime(c["date"]), c["millions"], marker, color="C3", ms=9, ls="none",
+                        label=f"article claim: {kind} (not fitted)")
+    ax.set_ylabel("millions")
+    ax.set_title("微信月活跃用户：Bass 拟合与预测 (WeChat MAU: Bass fit and forecast)")
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    return ax
+
+
+def plot_gbm(bass: tuple[float, float, float], start: float, duration: float, intensities=(0.0, 1.0, 3.0, 6.0)):
+    """Generalized Bass curves with promotion pulses of several intensities."""
+    p, q, m = bass
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    t = np.linspace(0.0, 7.0, 400)
+    for i, k in enumerate(intensities):
+        n = gbm_cumulative(t, p, q, m, pulse_effort(t, start, duration, k)) if k else bass_cumulative(t, p, q, m)
+        ax.plot(t, n, color=f"C{i}", label="no promotion" if k == 0 else f"promotion, effort ×{1 + k:g}")
+    ax.axvspan(start, start + duration, color="grey", alpha=0.2, label="promotion window")
+    ax.axhline(m, color="k", ls=":", lw=1, label="market potential m (unchanged)")
+    ax.set_xlabel("years since launch")
+    ax.set_ylabel("adopters (millions)")
+    ax.set_title("广义 Bass 模型：促销只压缩时间 (GBM: a promotion compresses time, not m)")
+    ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout()
+    return ax
+
+
+def plot_phase(grid: pd.DataFrame, actual: list[tuple[float, float, str]], value: str = "long_run"):
+    """Heatmap of Laiwang's share over push size x push start, with actual pushes marked."""
+    wide = grid.pivot(index="size", columns="timing", values=value).sort_index()
+    fig, ax = plt.subplots(figsize=(8.5, 5.5))
+    x = _year(wide.columns.to_numpy())
+    mesh = ax.pcolormesh(x, wide.index.to_numpy(), wide.to_numpy(), cmap="RdYlBu_r", vmin=0, vmax=1,
+                         shading="nearest")
+    fig.colorbar(mesh, ax=ax, label="Laiwang's long-run share")
+    ax.contour(x, wide.index.to_numpy(), wide.to_numpy(), levels=[0.5], colors="k", linewidths=1)
+    for size, timing, label in actual:
+        ax.plot([_year(timing)], [size], "w*", ms=16, mec="k")
+        ax.annotate(label, (_year(timing), size), textcoords="offset points", xytext=(-12, 8),
+                    ha="right", fontsize=9, color="k",
+                    bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8, "lw": 0})
+    ax.set_yscale("log")
+    ax.set_ylabel("users brought in by the push (millions)")
+    ax.set_xlabel("start of the push (year)")
+    ax.set_title("推广规模与时机的相图 (Phase diagram: push size × timing)")
+    fig.tight_layout()
+    return ax
+
+
+def plot_cascades(df: pd.DataFrame):
+    """Retained share of seeded users, scattered vs clustered, for each graph family."""
+    graphs = sorted(df["graph"].unique())
+    fig, axes = plt.subplots(1, len(graphs), figsize=(10, 4), sharey=True)
+    for ax, g in zip(np.atleast_1d(axes), graphs, strict=True):
+        d = df[df["graph"] == g]
+        for i, how in enumerate(sorted(d["seeding"].unique())):
+            s = d[d["seeding"] == how]
+            ax.plot(100 * s["seed_share"], s["retained_share"], "o-", color=f"C{i}", label=f"{how}: retained")
+            ax.plot(100 * s["seed_share"], s["final_share"], "--", color=f"C{i}", alpha=0.6,
+                    label=f"{how}: final adopters")
+        ax.set_xscale("log")
+        ax.set_xlabel("seed budget (% of nodes)")
+        ax.set_title(g)
+    np.atleast_1d(axes)[0].set_ylabel("share")
+    np.atleast_1d(axes)[0].legend(fontsize=8)
+    fig.suptitle("分散播种与成簇播种 (Scattered vs clustered seeding)")
+    fig.tight_layout()
+    return axes
+
+
+def plot_tornado(sens: pd.DataFrame, strategy_id: str):
+    """Tornado of one scenario's outcome value over its assumed parameters (low and high end of each range)."""
+    d = sens[sens["strategy_id"] == strategy_id]
+    if d.empty:
+        raise ValueError(f"no sensitivity rows for {strategy_id!r}")
+    base = float(d.loc[d["level"] == "base", "outcome_value"].iloc[0])
+    wide = d.pivot(index="parameter", columns="level", values="outcome_value")
+    wide["span"] = (wide["high"] - wide["low"]).abs()
+    wide = wide.sort_values(["span"], kind="stable")
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(wide) + 1.5))
+    y = np.arange(len(wide))
+    ax.barh(y, wide["low"] - base, left=base, color="C0", label="low end of range")
+    ax.barh(y, wide["high"] - base, left=base, color="C3", alpha=0.7, label="high end of range")
+    ax.axvline(base, color="k", lw=1)
+    ax.set_yticks(y, wide.index)
+    ax.set_xlabel("outcome value")
+    ax.set_title(f"敏感性分析 (Tornado: {strategy_id})")
+    ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout()
+    return ax
