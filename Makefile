@@ -78,6 +78,8 @@ nbval: data
 ## notebooks: re-execute every notebook in place (after changing the analysis)
 notebooks: data
 	for nb in $(NOTEBOOKS); do (cd $$(dirname $$nb) && $(CURDIR)/$(BIN)/jupyter execute --inplace $$(basename $$nb)); done
+	$(PY) tools/strip_notebook_timing.py $(NOTEBOOKS)
+	rm -rf _build/.jupyter_cache
 
 ## test: every check -- lint, unit tests, nbval, a strict book build and the browser checks
 test: lint unit nbval book-strict browser

@@ -36,10 +36,38 @@ def cmd_prepare(args: argparse.Namespace) -> str:
     ).summary
 
 
+def _run_build(module: str, func: str = "build", **kwargs):
+    import importlib
+
+    def cmd(args: argparse.Namespace) -> str:
+        fn = getattr(importlib.import_module(module), func)
+        params = {"processed_dir": args.out}
+        if "raw_dir" in kwargs:
+            params["raw_dir"] = args.raw
+        _, summary = fn(**params)
+        return summary
+
+    return cmd
+
+
 STAGES = {
     "prepare": (cmd_prepare, "clean the raw articles into data/processed/articles"),
+    "numbers": (_run_build("analysis.numbers", raw_dir=True), "extract the figures into numbers.csv"),
+    "claims": (_run_build("analysis.claims", raw_dir=True), "split sentences and type the claims into claims.csv"),
+    "themes": (_run_build("analysis.themes"), "strategy themes, topic model, stability and stance"),
+    "conflicts": (_run_build("analysis.conflicts"), "figures that articles disagree on"),
+    "adopt": (_run_build("analysis.adoption.stage", "run"), "adoption models, forecast and scenarios"),
+    "compare": (_run_build("analysis.compare"), "product, timeline, strategy and author comparison tables"),
+    "pages": (_run_build("analysis.pages", raw_dir=True), "write the article pages in book/articles"),
 }
-ORDER = ["prepare"]
+ORDER = ["prepare", "numbers", "claims", "themes", "conflicts", "adopt", "compare", "pages"]
+
+
+def cmd_add(args: argparse.Namespace) -> str:
+    from .add import add_article
+
+    article_id = add_article(args.path, args.raw, name=args.name)
+    return f"add: {args.path} -> {args.raw / (article_id + '.txt')} (MANIFEST.sha256 and README.md updated)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("all", help="run every stage in order: " + " -> ".join(ORDER))
     common(p)
     p.set_defaults(func=None)
+    p = sub.add_parser("add", help="validate a new article and register it in data/raw (not part of `all`)",
+                       description="Validate a new article and copy it into data/raw, updating MANIFEST.sha256 "
+                                   "and README.md.  Nothing changes if the file is rejected.")
+    p.add_argument("path", type=Path, help="the article file (UTF-8 text, optional YAML front matter)")
+    p.add_argument("--raw", type=Path, default=settings.RAW_DIR, help="raw article directory (default: data/raw)")
+    p.add_argument("--name", help="file name in data/raw (default: NNN_<first 16 hex of its sha256>.txt)")
+    p.set_defaults(func=cmd_add)
     return parser
 
 
@@ -72,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     names = ORDER if args.command == "all" else [args.command]
     try:
+        if args.command == "add":
+            print(cmd_add(args), flush=True)
+            return 0
         for name in names:
             print(STAGES[name][0](args), flush=True)
     except (CorpusError, FileNotFoundError, ValueError) as err:

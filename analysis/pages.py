@@ -1,0 +1,457 @@
+r"""Article pages: one MyST page per article, with an anchor on every sentence.
+
+The ``pages`` stage writes ``book/articles/<article_id>.md`` for every
+prepared article and ``book/articles/index.md``, the landing page of the
+book's "Articles" part.  A page holds
+
+* the article's metadata (title, author, source, URL, date, script) and its
+  cleaning report;
+* the body, paragraph by paragraph, where sentence ``n`` (numbered as in
+  ``claims.csv``) is a ``<span class="sent claim-<type>">`` whose ``id`` is
+  :func:`analysis.links.sentence_anchor` ``(article_id, n)``, so that the
+  chapters can link to the exact passage with :func:`analysis.links.source_href`;
+* for a Traditional article, a folded second copy of the body with the exact
+  raw Traditional sentences (``raw_text[start:end]``, without ids).
+
+Article text is untrusted input.  Everything taken from an article (body,
+title, author, URL...) is HTML-escaped and emitted inside raw HTML blocks that
+contain no blank line, so that it can neither inject markup nor be read as
+MyST: a CommonMark HTML block runs up to the first blank line, and nothing
+inside it is parsed as Markdown.  The only article text outside HTML blocks is
+the page heading, which is Markdown-escaped (:func:`md_escape`).
+
+Output is deterministic: the same inputs give byte-identical pages, unchanged
+pages are not rewritten (so incremental ``jb build`` stays incremental), and
+pages of articles that are no longer in the corpus are removed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from . import _io, settings
+from .corpus import REPORT_KEYS, Document, iter_documents
+from .links import claim_id, sentence_anchor
+
+__all__ = ["CLAIM_TYPES", "heading_text", "md_escape", "esc", "safe_url", "render_body", "article_page", "index_page", "build"]
+
+#: Claim types that get their own CSS class; anything else renders as ``other``.
+CLAIM_TYPES = ("recommendation", "prediction", "causal", "fact", "other")
+
+#: Columns of ``claims.csv`` this module relies on (the claims contract).
+REQUIRED_COLUMNS = ("claim_id", "article_id", "sentence", "start", "end", "type")
+
+_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_WS = re.compile(r"\s+")
+#: Everything that some parser may treat as a line break.
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+#: Human-readable labels of the cleaning report keys.
+REPORT_LABELS = {
+    "front_matter": "front matter removed",
+    "boilerplate": "boilerplate removed",
+    "duplicates": "duplicated text removed",
+    "pinyin": "pinyin glosses removed",
+    "nfkc": "removed by NFKC normalisation",
+    "t2s": "removed by Traditional→Simplified conversion",
+    "nfkc_changed": "changed by NFKC normalisation",
+    "t2s_changed": "changed by Traditional→Simplified conversion",
+}
+
+
+# ---------------------------------------------------------------------------
+# escaping
+# ---------------------------------------------------------------------------
+def esc(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute, on one line.
+
+    ``html.escape`` with ``quote=True``; additionally line breaks become
+    spaces (a blank line would end the raw HTML block) and the MyST
+    substitution braces are written as character references.
+
+    Parameters
+    ----------
+    value : object
+        ``None`` and NaN become the empty string.
+
+    Returns
+    -------
+    str
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+#: Characters that may not reach a page title (see :func:`heading_text`), and their full-width look-alikes.
+_TITLE_UNSAFE = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+
+
+def heading_text(value: object) -> str:
+    """Make untrusted text safe for a page title, beyond Markdown escaping.
+
+    Sphinx escapes a title correctly, but themes re-use it: sphinx-book-theme
+    prints ``{{ pagetitle }}`` (the title with tags stripped and entities
+    *unescaped*) unescaped in its print header, and Sphinx's search shows
+    titles with ``innerHTML``.  So ``<``, ``>`` and ``&`` are replaced by their
+    full-width look-alikes (＜ ＞ ＆) in headings; the exact title is shown,
+    escaped, in the page's metadata table.
+    """
+    return md_escape(_WS.sub(" ", str(value)).translate(_TITLE_UNSAFE))
+
+
+def md_escape(value: object) -> str:
+    """Escape text for a single line of MyST Markdown (a heading).
+
+    Whitespace runs collapse to one space and every ASCII punctuation
+    character is backslash-escaped, which CommonMark (and MyST's roles,
+    substitutions and dollar maths) then read as the literal character.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    str
+    """
+    text = _WS.sub(" ", str(value)).strip()
+    return _ASCII_PUNCT.sub(r"\\\1", text)
+
+
+def safe_url(url: object) -> str | None:
+    """Return ``url`` if it is an absolute ``http(s)`` URL with a host, else ``None``.
+
+    Anything else (``javascript:``, relative paths, whitespace inside) is
+    shown as text, never as a link.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _css_type(value: object) -> str:
+    return value if isinstance(value, str) and value in CLAIM_TYPES else "other"
+
+
+# ---------------------------------------------------------------------------
+# reading inputs
+# ---------------------------------------------------------------------------
+def read_claims(processed_dir: Path) -> pd.DataFrame:
+    """Read ``claims.csv`` and check the columns this module needs.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the claims stage has not run.
+    ValueError
+        When a required column is missing.
+    """
+    path = Path(processed_dir) / "claims.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `python -m analysis claims` first")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    return df
+
+
+def _article_sentences(doc: Document, claims: pd.DataFrame) -> list[dict]:
+    """Check and order one article's claim rows against its document.
+
+    Returns one dict per sentence with ``n``, ``type``, ``raw`` (the exact
+    raw quote), ``text`` (clean Simplified text when ``claims.csv`` has it,
+    else the raw quote) and ``para`` (paragraph index).
+    """
+    rows = claims[claims["article_id"] == doc.article_id]
+    if rows.empty:
+        raise ValueError(f"claims.csv has no sentences for article {doc.article_id}: rerun the claims stage")
+    sents = []
+    for row in rows.itertuples(index=False):
+        rid = row.claim_id
+        try:
+            n = int(rid.rpartition(":")[2])
+        except ValueError:
+            raise ValueError(f"claims.csv: bad claim id {rid!r}") from None
+        if rid != claim_id(doc.article_id, n):
+            raise ValueError(f"claims.csv: claim id {rid!r} does not belong to article {doc.article_id}")
+        start, end = int(row.start), int(row.end)
+        if doc.raw_text[start:end] != row.sentence:
+            raise ValueError(
+                f"claims.csv: sentence {rid} is not raw_text[{start}:{end}] of {doc.article_id}.txt "
+                "(stale claims.csv? rerun `python -m analysis all`)"
+            )
+        clean = getattr(row, "sentence_clean", "") or row.sentence
+        cstart = getattr(row, "clean_start", "")
+        sents.append({"n": n, "type": _css_type(row.type), "raw": row.sentence, "text": clean,
+                      "start": start, "clean_start": int(cstart) if str(cstart).isdigit() else None})
+    sents.sort(key=lambda s: s["n"])
+    if [s["n"] for s in sents] != list(range(len(sents))):
+        raise ValueError(f"claims.csv: sentence numbers of {doc.article_id} are not 0..{len(sents) - 1}")
+    _assign_paragraphs(doc, sents)
+    return sents
+
+
+def _assign_paragraphs(doc: Document, sents: list[dict]) -> None:
+    """Set ``para`` on each sentence: its clean paragraph, or a raw-line-break heuristic."""
+    if all(s["clean_start"] is not None for s in sents):
+        bounds = [a for a, _ in doc.paragraphs()]
+        k = 0
+        for s in sents:
+            while k + 1 < len(bounds) and s["clean_start"] >= bounds[k + 1]:
+                k += 1
+            s["para"] = k
+        return
+    # Minimal contract only: a new paragraph where the raw text between two
+    # consecutive sentences contains a line break.
+    k, prev_end = 0, None
+    for s in sents:
+        if prev_end is not None and "\n" in doc.raw_text[min(prev_end, s["start"]) : s["start"]]:
+            k += 1
+        s["para"] = k
+        prev_end = s["start"] + len(s["raw"])
+
+
+# ---------------------------------------------------------------------------
+# rendering
+# ---------------------------------------------------------------------------
+def render_body(article_id: str, sents: list[dict], *, raw: bool = False) -> list[str]:
+    """Render sentences as HTML paragraphs, one line per paragraph.
+
+    Parameters
+    ----------
+    article_id : str
+    sents : list of dict
+        As returned by :func:`_article_sentences`.
+    raw : bool, default False
+        Render the exact raw quotes, without ids (the second, Traditional
+        copy); otherwise the display text with one anchor per sentence.
+
+    Returns
+    -------
+    list of str
+        HTML lines, none of them blank.
+    """
+    lines: list[str] = []
+    paras: dict[int, list[str]] = {}
+    for s in sents:
+        if raw:
+            span = f'<span class="sent-raw">{esc(s["raw"])}</span>'
+        else:
+            anchor = esc(sentence_anchor(article_id, s["n"]))
+            cid = esc(claim_id(article_id, s["n"]))
+            span = (
+                f'<span class="sent claim-{s["type"]}" id="{anchor}" title="{cid} · {s["type"]}">'
+                f'<a class="sid" href="#{anchor}" aria-label="link to sentence {s["n"]}">{s["n"]}</a>'
+                f"{esc(s['text'])}</span>"
+            )
+        paras.setdefault(s["para"], []).append(span)
+    for k in sorted(paras):
+        lines.append("<p>" + "".join(paras[k]) + "</p>")
+    return lines
+
+
+def _meta_rows(doc: Document, n_sentences: int) -> list[tuple[str, str]]:
+    url = doc.meta.get("url")
+    link = safe_url(url)
+    if link:
+        url_html = f'<a class="reference external" href="{esc(link)}" rel="nofollow noopener noreferrer">{esc(link)}</a>'
+    else:
+        url_html = esc(url) if url else "unknown"
+    return [
+        ("article id", f"<code>{esc(doc.article_id)}</code>"),
+        ("title", f'<span lang="zh">{esc(doc.meta.get("title"))}</span>' if doc.meta.get("title") else "untitled"),
+        ("author", esc(doc.meta.get("author")) or "unknown"),
+        ("source", esc(doc.meta.get("source")) or "unknown"),
+        ("URL", url_html),
+        ("date", esc(doc.meta.get("date")) or "undated"),
+        ("script", esc(doc.meta.get("script"))),
+        ("size", f"{len(doc.raw_text):,} raw characters, {len(doc.text):,} clean characters, "
+                 f"{n_sentences:,} sentences"),
+        ("SHA-256", f"<code>{esc(doc.sha256)}</code>"),
+    ]
+
+
+def _title(doc: Document) -> str:
+    if doc.meta.get("title"):
+        return str(doc.meta["title"])
+    return f"untitled ({doc.meta['source']})" if doc.meta.get("source") else "untitled"
+
+
+def article_page(doc: Document, sents: list[dict]) -> str:
+    """Render one article page as MyST Markdown.
+
+    Parameters
+    ----------
+    doc : Document
+    sents : list of dict
+        The article's checked sentences (see :func:`_article_sentences`).
+
+    Returns
+    -------
+    str
+    """
+    counts = pd.Series([s["type"] for s in sents]).value_counts()
+    out = [
+        f"# {heading_text(doc.article_id[:3])} · {heading_text(_title(doc))}",
+        "",
+        "This page is generated by `python -m analysis pages` from the raw file "
+        f"data/raw/{md_escape(doc.article_id)}.txt. Every sentence has an anchor that the chapters link to; "
+        "the small grey number before a sentence is its number in `claims.csv`.",
+        "",
+        "## Metadata",
+        "",
+        '<table class="article-meta">',
+        *(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in _meta_rows(doc, len(sents))),
+        "</table>",
+        "",
+        "### Cleaning report",
+        "",
+        '<table class="article-cleaning">',
+        "<tr><th>step</th><th>characters</th></tr>",
+        *(f"<tr><td>{esc(REPORT_LABELS.get(k, k))}</td><td>{int(doc.report.get(k, 0)):,}</td></tr>"
+          for k in REPORT_KEYS),
+        "</table>",
+        "",
+        "## Text",
+        "",
+        '<div class="article-text claim-legend"><p>Sentence types: '
+        + ", ".join(f'<span class="sent claim-{t}">{t}</span> ({int(counts.get(t, 0))})' for t in CLAIM_TYPES)
+        + ".</p></div>",
+        "",
+    ]
+    out.append('<div class="article-text" lang="zh">')
+    out += render_body(doc.article_id, sents)
+    out.append("</div>")
+    out.append("")
+    if doc.meta.get("script") == "Traditional":
+        out += [
+            "The text above is the clean Simplified version. The original is Traditional; here are its exact "
+            "raw sentences, as quoted in `claims.csv`:",
+            "",
+            '<details class="article-raw"><summary>Original Traditional text</summary>',
+            '<div class="article-text article-text-raw" lang="zh-Hant">',
+            *render_body(doc.article_id, sents, raw=True),
+            "</div>",
+            "</details>",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def index_page(entries: Iterable[tuple[Document, int]]) -> str:
+    """Render ``book/articles/index.md``, the landing page of the Articles part.
+
+    Parameters
+    ----------
+    entries : iterable of (Document, int)
+        Each article and its number of sentences, in id order.
+
+    Returns
+    -------
+    str
+    """
+    entries = list(entries)
+    rows = []
+    for doc, n in entries:
+        rows.append(
+            "<tr>"
+            f'<td><a class="reference internal" href="{esc(doc.article_id)}.html"><code>{esc(doc.article_id)}</code></a></td>'
+            f'<td lang="zh">{esc(_title(doc))}</td>'
+            f"<td>{esc(doc.meta.get('author')) or 'unknown'}</td>"
+            f"<td>{esc(doc.meta.get('date')) or 'undated'}</td>"
+            f"<td>{esc(doc.meta.get('script'))}</td>"
+            f"<td>{n:,}</td>"
+            "</tr>"
+        )
+    return "\n".join([
+        "# Articles",
+        "",
+        f"The corpus has {len(entries)} articles. Each has its own page with its metadata, its cleaning report "
+        "and its full text, in which every sentence carries the anchor that the chapters cite.",
+        "",
+        '<table class="sortable-table article-index">',
+        "<thead><tr><th>article</th><th>title</th><th>author</th><th>date</th><th>script</th>"
+        "<th>sentences</th></tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "",
+        "To add an article of your own, see {doc}`../appendix/add-article`.",
+        "",
+    ])
+
+
+# ---------------------------------------------------------------------------
+# the stage
+# ---------------------------------------------------------------------------
+def build(
+    processed_dir: Path = settings.PROCESSED_DIR,
+    raw_dir: Path = settings.RAW_DIR,
+    book_dir: Path = settings.BOOK_DIR,
+) -> tuple[list[Path], str]:
+    """Pipeline stage: write the article pages and their index.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        Holds ``articles/*.json`` (from ``prepare``) and ``claims.csv``.
+    raw_dir : pathlib.Path
+        The raw articles (the sentences are checked against them).
+    book_dir : pathlib.Path
+        The book's source folder; pages go to ``book_dir / "articles"``.
+
+    Returns
+    -------
+    (list of pathlib.Path, str)
+        The pages written or already up to date, and a one-line summary.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``prepare`` or ``claims`` has not run.
+    ValueError
+        When ``claims.csv`` disagrees with the articles.
+    """
+    out_dir = Path(book_dir) / "articles"
+    claims = read_claims(Path(processed_dir))
+    pages: list[tuple[Path, str]] = []
+    entries: list[tuple[Document, int]] = []
+    for doc in iter_documents(processed_dir=Path(processed_dir), raw_dir=Path(raw_dir)):
+        sents = _article_sentences(doc, claims)
+        pages.append((out_dir / f"{doc.article_id}.md", article_page(doc, sents)))
+        entries.append((doc, len(sents)))
+    if not entries:
+        raise ValueError(f"no prepared articles in {Path(processed_dir) / 'articles'}")
+    unknown = sorted(set(claims["article_id"]) - {d.article_id for d, _ in entries})
+    if unknown:
+        raise ValueError(f"claims.csv has sentences of unknown article(s) {', '.join(unknown)}: rerun the pipeline")
+    pages.append((out_dir / "index.md", index_page(entries)))
+    changed = [(p, t) for p, t in pages if not p.exists() or p.read_text(encoding="utf-8") != t]
+    _io.write_all_or_nothing(changed)
+    keep = {p.name for p, _ in pages}
+    stale = sorted(p for p in out_dir.glob("*.md") if p.name not in keep)
+    for p in stale:
+        p.unlink()
+    n_sent = sum(n for _, n in entries)
+    summary = (f"pages: {len(entries)} article pages, {n_sent:,} sentence anchors, "
+               f"{len(changed)} written, {len(stale)} stale removed")
+    return [p for p, _ in pages], summary

@@ -1,0 +1,210 @@
+"""Fixtures for the browser checks: the built site, a local HTTP server and headless Chromium.
+
+The site is ``$BOOK_HTML`` when set (``make browser`` points it at the strict
+build in ``_build/html``), otherwise the book is built into a temporary
+folder.  It is served over HTTP on 127.0.0.1 at a random free port (the
+search page needs HTTP, not ``file://``) and opened with Playwright driving the
+system Chromium (``/usr/bin/chromium``; ``playwright install`` cannot
+download here).
+
+Without Chromium or Playwright the browser tests are skipped with a reason,
+unless ``REQUIRE_BROWSER=1`` (set by ``make browser``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from analysis import settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", settings.PROJ_ROOT / "_build" / "screenshots"))
+LOCAL_HOSTS = {"127.0.0.1"}
+
+#: Known errors of third-party code, tolerated one by one (anything else fails).
+#: sphinx-thebe 0.3.1 under jupyter-book 1.0.4 emits its inline config script
+#: (``const THEBE_JS_URL = ...``) twice on every page; the second copy throws,
+#: harmlessly, since the first one defined the constants.
+KNOWN_PAGE_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
+
+
+def _unavailable(reason: str):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def jb_build(source: Path, out: Path, *, strict: bool = False) -> Path:
+    """Build a Jupyter Book and return its ``_build/html`` folder.
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The book (holds ``_config.yml`` and ``_toc.yml``).
+    out : pathlib.Path
+        ``--path-output``; never the project's own ``_build``.
+    strict : bool
+        Add ``-W`` (warnings are errors).
+    """
+    jb = Path(sys.executable).with_name("jb")
+    cmd = [str(jb), "build", str(source), "--path-output", str(out), "-n", "--keep-going"] + (["-W"] if strict else [])
+    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1200)
+    if proc.returncode != 0:
+        raise AssertionError(f"jb build {source} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where the screenshots go: ``$SCREENSHOT_DIR``, default ``_build/screenshots``."""
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The built HTML site: ``$BOOK_HTML``, or a fresh build in a temporary folder."""
+    given = os.environ.get("BOOK_HTML")
+    if not given and not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing, so the browser checks (and the book build they need) are skipped")
+    if given:
+        path = Path(given).resolve()
+        if not (path / "index.html").exists():
+            pytest.fail(f"BOOK_HTML={given} has no index.html: build the book first (make book)", pytrace=False)
+        return path
+    return jb_build(settings.PROJ_ROOT, tmp_path_factory.mktemp("book"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 -- the base class's signature
+        pass
+
+
+def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``root`` on 127.0.0.1 at a free port, in a daemon thread.  Returns (server, base URL)."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def base_url(site) -> Iterator[str]:
+    server, url = serve(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def _fonts_conf(tmp: Path) -> Path:
+    conf = settings.CACHE_DIR / "fonts.conf"
+    if conf.exists():
+        return conf
+    conf = tmp / "fonts.conf"
+    subprocess.run([sys.executable, str(settings.PROJ_ROOT / "tools" / "write_fonts_conf.py"), str(conf)],
+                   check=True, capture_output=True, cwd=settings.PROJ_ROOT,
+                   env={**os.environ, "PYTHONPATH": str(settings.PROJ_ROOT)})
+    return conf
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Headless system Chromium through Playwright, with the pip CJK font through fontconfig."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (install it with `apt-get install -y chromium`, or run `make browser`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package playwright is not installed in this environment")
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(tmp_path_factory.mktemp("fonts")))}
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """What happened while a page loaded."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def non_local(self) -> list[str]:
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if parts.scheme != "http" or parts.hostname not in LOCAL_HOSTS:
+                out.append(url)
+        return out
+
+    def assert_clean(self) -> None:
+        """No console or page error, no failed or non-local request, no HTTP error, no dialog."""
+        problems = {
+            # Chromium asks for /favicon.ico by itself; the book does not link it
+            "console errors": [e for e in self.console_errors if not e.endswith("/favicon.ico]")],
+            "page errors": [e for e in self.page_errors if e not in KNOWN_PAGE_ERRORS],
+            "failed requests": self.failed,
+            "HTTP errors": self.bad_status,
+            "requests to non-local hosts": self.non_local(),
+            "dialogs": self.dialogs,
+        }
+        problems = {k: v for k, v in problems.items() if v}
+        assert not problems, f"{self.page.url}: {problems}"
+
+
+@pytest.fixture()
+def open_page(browser):
+    """Return ``visit(url)``: open a URL in a fresh context, recording everything that happens."""
+    from playwright.sync_api import Error as PlaywrightError
+    contexts = []
+
+    def visit(url: str, *, wait: int = 300) -> Visit:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 1600}, device_scale_factor=1)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        rec = Visit(page)
+        page.on("request", lambda r: rec.requests.append(r.url))
+        page.on("requestfailed", lambda r: rec.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: rec.bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("console", lambda m: rec.console_errors.append(f"{m.text} [{m.location.get('url', '')}]")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
+
+        def on_dialog(d):
+            rec.dialogs.append(f"{d.type}: {d.message}")
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.set_default_timeout(60_000)
+        page.goto(url, wait_until="load")
+        try:  # web fonts and the CJK fallback settled
+            page.evaluate("document.fonts.ready.then(() => true)")
+        except PlaywrightError:  # a redirect (index.html) replaced the page meanwhile
+            page.wait_for_load_state("load")
+        page.wait_for_timeout(wait)
+        return rec
+
+    yield visit
+    for ctx in contexts:
+        ctx.close()
