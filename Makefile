@@ -25,7 +25,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(wildcard data/lexicon/*) $(wildcard data/lexicon/labels/*)
 NOTEBOOKS   := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' 2>/dev/null)
 
-.PHONY: help venv data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks
+.PHONY: help venv data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate
 
 ## help: list the targets
 help:
@@ -45,7 +45,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## data: run the whole pipeline (data/raw -> data/processed, article pages)
 data: $(STAMP)
-	$(PY) -m analysis all
+	$(PY) -m analysis all --jobs $(JOBS)
 
 # Executed notebooks are cached by jupyter-cache, which keys only on code cells:
 # when the package, the lexicons or the processed data change, drop the cache.
@@ -74,6 +74,10 @@ unit: data
 ## nbval: check every notebook's stored outputs against a fresh run
 nbval: data
 	$(BIN)/pytest --nbval --nbval-current-env -q $(NOTEBOOKS)
+
+## evaluate: precision/recall of the figures and accuracy of the claim types on the labelled samples
+evaluate: data
+	$(PY) -m analysis.evaluate
 
 ## notebooks: re-execute every notebook in place (after changing the analysis)
 notebooks: data
@@ -105,6 +109,11 @@ screenshots: $(STAMP) $(CHROMIUM)
 ## pages: the site for GitHub Pages (make book, plus .nojekyll so _static/ is served)
 pages: book
 	touch _build/html/.nojekyll
+
+## bench: run every benchmark (about 15 min on 2 cores); tables in benchmarks/results/, shown in the book
+bench: data
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) benchmarks/run_all.py
 
 ## clean: remove the build and the generated data
 clean:

@@ -50,7 +50,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from . import _io, settings
-from .corpus import Document, iter_documents
+from .corpus import Document
 from .links import claim_id
 
 __all__ = [
@@ -253,7 +253,14 @@ def load_strategies(path: Path = STRATEGIES_FILE) -> tuple[dict[str, Any], ...]:
 # cue matching
 # ---------------------------------------------------------------------------
 def _spans(text: str, word: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+    # str.find, not re.finditer(re.escape(...)): same non-overlapping matches, no regex per call
+    out, n, i = [], len(word), text.find(word)
+    if not n:
+        return out
+    while i >= 0:
+        out.append((i, i + n))
+        i = text.find(word, i + n)
+    return out
 
 
 def _inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
@@ -340,7 +347,10 @@ def classify(sentence: str, cues: dict[str, Any] | None = None) -> str:
         One of :data:`TYPES`.
     """
     cues = cues or load_cues()
-    hits = cue_hits(sentence, cues)
+    return _type_from_hits(cue_hits(sentence, cues), cues)
+
+
+def _type_from_hits(hits: dict[str, list[str]], cues: dict[str, Any]) -> str:
     for kind in cues["priority"]:
         if kind == "recommendation" and (hits["recommendation"] or hits["recommendation_negative"]):
             return kind
@@ -357,7 +367,10 @@ def polarity(sentence: str, cues: dict[str, Any] | None = None) -> str:
     Negative when every live recommendation cue sits in a prohibitive phrase
     (不应该, 不要, 别...); empty when there is no recommendation cue.
     """
-    hits = cue_hits(sentence, cues)
+    return _polarity_from_hits(cue_hits(sentence, cues))
+
+
+def _polarity_from_hits(hits: dict[str, list[str]]) -> str:
     if hits["recommendation"]:
         return "positive"
     return "negative" if hits["recommendation_negative"] else ""
@@ -433,14 +446,14 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
                 "sentence": s.raw,
                 "start": s.raw_start,
                 "end": s.raw_end,
-                "type": classify(s.clean, cues),
+                "type": _type_from_hits(hits, cues),
                 "themes": ";".join(find_themes(s.clean)),
                 "entities": ";".join(find_entities(s.clean)),
                 "sentence_clean": s.clean,
                 "clean_start": s.clean_start,
                 "clean_end": s.clean_end,
                 "heading": s.heading,
-                "polarity": polarity(s.clean, cues),
+                "polarity": _polarity_from_hits(hits),
                 "cues": cue_str,
                 "criticism": ";".join(criticism_cues(s.clean, cues)),
                 "_n": s.n,
@@ -639,16 +652,39 @@ def claims_html(claims: pd.DataFrame, *, glosses: dict[str, str] | None = None, 
     return "\n".join(out)
 
 
-def build(processed_dir: Path = settings.PROCESSED_DIR, raw_dir: Path = settings.RAW_DIR) -> tuple[list[Path], str]:
+def _claims_one(doc: Document) -> pd.DataFrame:
+    # module-level so that it pickles for joblib / Dask workers
+    return claims_frame([doc])
+
+
+def build(
+    processed_dir: Path = settings.PROCESSED_DIR,
+    raw_dir: Path = settings.RAW_DIR,
+    *,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+) -> tuple[list[Path], str]:
     """Pipeline stage: write ``claims.csv``.
+
+    Parameters
+    ----------
+    processed_dir, raw_dir : pathlib.Path
+    n_jobs, backend, scheduler
+        Parallel execution per article (see :func:`analysis.parallel.map_articles`);
+        the output is identical whatever they are.
 
     Returns
     -------
     (list of pathlib.Path, str)
         The written file and a one-line summary.
     """
+    from .parallel import map_articles
+
     processed_dir = Path(processed_dir)
-    df = claims_frame(iter_documents(processed_dir=processed_dir, raw_dir=raw_dir))
+    frames = map_articles(_claims_one, processed_dir=processed_dir, raw_dir=raw_dir,
+                          n_jobs=n_jobs, backend=backend, scheduler=scheduler)
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
     if df.empty:
         raise ValueError(f"no sentences found under {processed_dir / 'articles'}")
     path = _io.atomic_write_csv(processed_dir / "claims.csv", df)

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from . import settings
 from .corpus import CorpusError
+from .parallel import BACKENDS
 
 
 def _progress(desc: str):
@@ -32,18 +33,22 @@ def cmd_prepare(args: argparse.Namespace) -> str:
     from .pipeline import prepare
 
     return prepare(
-        args.raw, args.out, skip_bad=args.skip_bad, progress=_progress("prepare"), warn=_warn
+        args.raw, args.out, skip_bad=args.skip_bad, progress=_progress("prepare"), warn=_warn,
+        n_jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
     ).summary
 
 
 def _run_build(module: str, func: str = "build", **kwargs):
     import importlib
+    import inspect
 
     def cmd(args: argparse.Namespace) -> str:
         fn = getattr(importlib.import_module(module), func)
         params = {"processed_dir": args.out}
         if "raw_dir" in kwargs:
             params["raw_dir"] = args.raw
+        if "n_jobs" in inspect.signature(fn).parameters:
+            params |= {"n_jobs": args.jobs, "backend": args.backend, "scheduler": args.scheduler}
         _, summary = fn(**params)
         return summary
 
@@ -84,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
             "--out", type=Path, default=settings.PROCESSED_DIR, help="output directory (default: data/processed)"
         )
         p.add_argument("--skip-bad", action="store_true", help="skip bad articles with a warning instead of failing")
+        p.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="workers for the per-document stages (-1: all cores / all Dask workers; default 1)")
+        p.add_argument("--backend", choices=BACKENDS, default="loky",
+                       help="loky (local processes), threading, or dask (default: loky)")
+        p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="Dask scheduler, e.g. tcp://HOST:8786 (needs --backend dask; default: a temporary local cluster)")
 
     for name, (fn, help_) in STAGES.items():
         p = sub.add_parser(name, help=help_, description=help_)
@@ -112,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         for name in names:
             print(STAGES[name][0](args), flush=True)
-    except (CorpusError, FileNotFoundError, ValueError) as err:
+    except (CorpusError, FileNotFoundError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0

@@ -80,6 +80,10 @@ class CorpusError(ValueError):
         self.problem = problem
         super().__init__(f"{self.path.name}: {problem}")
 
+    def __reduce__(self):
+        # picklable, so errors cross process boundaries (joblib, Dask) intact
+        return (type(self), (self.path, self.problem))
+
 
 @dataclass
 class Document:

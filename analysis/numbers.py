@@ -562,7 +562,11 @@ def numbers_table(docs: Iterable[Any]) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`COLUMNS`, sorted by ``article_id`` then ``start``.
     """
-    frames = [extract_numbers(d) for d in docs]
+    return combine_frames([extract_numbers(d) for d in docs])
+
+
+def combine_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-article figure tables into the sorted ``numbers.csv`` table."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
@@ -572,7 +576,12 @@ def numbers_table(docs: Iterable[Any]) -> pd.DataFrame:
 
 
 def build(
-    processed_dir: Path = settings.PROCESSED_DIR, raw_dir: Path = settings.RAW_DIR
+    processed_dir: Path = settings.PROCESSED_DIR,
+    raw_dir: Path = settings.RAW_DIR,
+    *,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
 ) -> tuple[list[Path], str]:
     """Write ``numbers.csv`` from the prepared articles.
 
@@ -582,18 +591,22 @@ def build(
         Holds ``articles/*.json`` (from ``prepare``); ``numbers.csv`` is written here.
     raw_dir : pathlib.Path
         The raw articles, to quote from.
+    n_jobs, backend, scheduler
+        Parallel execution per article (see :func:`analysis.parallel.map_articles`);
+        the output is identical whatever they are.
 
     Returns
     -------
     (list of pathlib.Path, str)
         The file written and a one-line summary.
     """
-    from .corpus import iter_documents
+    from .parallel import map_articles
 
-    docs = list(iter_documents(processed_dir=processed_dir, raw_dir=raw_dir))
-    df = numbers_table(docs)
+    frames = map_articles(extract_numbers, processed_dir=processed_dir, raw_dir=raw_dir,
+                          n_jobs=n_jobs, backend=backend, scheduler=scheduler)
+    df = combine_frames(frames)
     path = _io.atomic_write_csv(settings.processed("numbers.csv", Path(processed_dir)), df)
-    return [path], f"numbers: {len(df)} figures in {len(docs)} articles"
+    return [path], f"numbers: {len(df)} figures in {len(frames)} articles"
 
 
 # ---------------------------------------------------------------------------

@@ -17,11 +17,26 @@ protecting the cue words that claim typing needs (应该, 必须, 因为, 将...
 
 or, equivalently, ``TfidfVectorizer(tokenizer=content_tokens,
 token_pattern=None, lowercase=False)``.
+
+Fast path (optional extra ``fast``)
+-----------------------------------
+``ANALYSIS_SEGMENTER=rjieba`` (or ``backend="rjieba"``) segments with
+`rjieba <https://pypi.org/project/rjieba/>`_, the Python binding of the Rust
+port jieba-rs, about 10x faster.  rjieba has no ``load_userdict``, so the user
+dictionary is parsed exactly as ``jieba.Tokenizer.load_userdict`` parses it
+and fed word by word through ``rjieba.Jieba.add_word`` (same word, frequency
+and tag).  With the HMM on (jieba's default, used here), jieba-rs keeps an
+ASCII run joined by ``-``, ``_`` or ``.`` as one token (``1-2``, ``Wi-Fi``,
+``2.5.1``) where jieba splits it (``1 - 2``); such a token, when it is not a
+dictionary word, is re-split with jieba's own rule.  The result is
+token-for-token identical to jieba on the corpus (``tests/test_fastpath.py``)
+and on 10 MB of resampled text (``benchmarks/bench_segmenter.py``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -41,7 +56,17 @@ __all__ = [
     "stopwords",
     "protected_words",
     "ChineseTokenizer",
+    "SEGMENTERS",
+    "SEGMENTER_ENV",
+    "segmenter_name",
+    "get_fast_tokenizer",
+    "lcut",
 ]
+
+#: The segmentation backends: jieba (the reference) and the opt-in fast path.
+SEGMENTERS = ("jieba", "rjieba")
+#: Environment variable that selects the backend when no ``backend=`` is given.
+SEGMENTER_ENV = "ANALYSIS_SEGMENTER"
 
 _LOCK = threading.Lock()
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
@@ -91,6 +116,117 @@ def get_tokenizer(user_dict: Path = settings.USER_DICT):
     return tok
 
 
+#: jieba's user-dictionary line format (``jieba.re_userdict``).
+_USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
+#: jieba's HMM split of a non-Han run (``jieba.finalseg.re_skip``).
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+#: Text where jieba-rs may join what jieba splits: ASCII punctuation between alphanumerics.
+_JOIN_RISK = re.compile(r"[A-Za-z0-9][!-/:-@\[-`{-~]+[A-Za-z0-9]")
+
+
+def segmenter_name(backend: str | None = None) -> str:
+    """Resolve the segmentation backend.
+
+    Parameters
+    ----------
+    backend : {"jieba", "rjieba"}, optional
+        Explicit choice; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default ``"jieba"``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If the name is not one of :data:`SEGMENTERS`.
+    """
+    name = backend if backend is not None else (os.environ.get(SEGMENTER_ENV) or "jieba")
+    if name not in SEGMENTERS:
+        source = "backend" if backend is not None else f"${SEGMENTER_ENV}"
+        raise ValueError(f"{source} must be one of {SEGMENTERS}, got {name!r}")
+    return name
+
+
+def _userdict_entries(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Parse a user dictionary exactly as ``jieba.Tokenizer.load_userdict`` does."""
+    entries = []
+    for line in Path(path).read_bytes().decode("utf-8").splitlines():
+        line = line.strip().removeprefix("\ufeff")
+        if not line:
+            continue
+        word, freq, tag = _USERDICT_LINE.match(line).groups()
+        entries.append((word, int(freq) if freq is not None else None, tag.strip() if tag else None))
+    return entries
+
+
+@lru_cache(maxsize=4)
+def get_fast_tokenizer(user_dict: Path = settings.USER_DICT):
+    """Return an ``rjieba.Jieba`` loaded with the project user dictionary.
+
+    Parameters
+    ----------
+    user_dict : pathlib.Path
+        A jieba user dictionary; every entry goes through ``add_word``.
+
+    Returns
+    -------
+    rjieba.Jieba
+
+    Raises
+    ------
+    ImportError
+        If rjieba is not installed (``pip install .[fast]``).
+    """
+    try:
+        import rjieba
+    except ImportError as exc:
+        raise ImportError(
+            "the rjieba segmenter needs the optional extra 'fast': pip install .[fast]  "
+            f"(or unset {SEGMENTER_ENV} to use jieba)"
+        ) from exc
+    with _LOCK:
+        tok = rjieba.Jieba()
+        if user_dict is not None and Path(user_dict).exists():
+            for word, freq, tag in _userdict_entries(Path(user_dict)):
+                tok.add_word(word, freq, tag)
+    return tok
+
+
+def _fast_lcut(text: str, hmm: bool) -> list[str]:
+    tok = get_fast_tokenizer()
+    words = tok.cut(text, hmm)
+    if not hmm or not _JOIN_RISK.search(text):
+        return words
+    out: list[str] = []
+    for w in words:
+        if len(w) > 1 and w.isascii() and not w.isalnum() and not tok.has_word(w):
+            out.extend(p for p in _JIEBA_SKIP.split(w) if p)
+        else:
+            out.append(w)
+    return out
+
+
+def lcut(text: str, *, hmm: bool = True, backend: str | None = None) -> list[str]:
+    """Raw segmentation (whitespace kept), like ``jieba.lcut`` with the user dictionary.
+
+    Parameters
+    ----------
+    text : str
+    hmm : bool, default True
+        Use the HMM for unknown words (jieba's default).
+    backend : {"jieba", "rjieba"}, optional
+        See :func:`segmenter_name`.
+
+    Returns
+    -------
+    list of str
+    """
+    if segmenter_name(backend) == "rjieba":
+        return _fast_lcut(text, hmm)
+    return get_tokenizer().lcut(text, HMM=hmm)
+
+
 @lru_cache(maxsize=1)
 def protected_words() -> frozenset[str]:
     """Cue words never treated as stopwords (``data/lexicon/protected_words.txt``)."""
@@ -106,7 +242,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(words - protected_words())
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, *, backend: str | None = None) -> list[str]:
     """Segment Simplified Chinese text into words.
 
     Whitespace tokens are dropped; everything else (punctuation included) is
@@ -115,23 +251,30 @@ def tokenize(text: str) -> list[str]:
     Parameters
     ----------
     text : str
+    backend : {"jieba", "rjieba"}, optional
+        Segmenter; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default jieba).
 
     Returns
     -------
     list of str
     """
-    return [w for w in get_tokenizer().lcut(text) if not w.isspace()]
+    if backend is None and SEGMENTER_ENV not in os.environ:
+        words = get_tokenizer().lcut(text)
+    else:
+        words = lcut(text, backend=backend)
+    return [w for w in words if not w.isspace()]
 
 
-def content_tokens(text: str) -> list[str]:
+def content_tokens(text: str, *, backend: str | None = None) -> list[str]:
     """Segment and keep only content words (for TF-IDF, topics, top terms).
 
     Drops stopwords (except protected cue words), punctuation and bare numbers.
+    ``backend`` is as in :func:`tokenize`.
     """
     stop = stopwords()
     return [
         w
-        for w in get_tokenizer().lcut(text)
+        for w in lcut(text, backend=backend)
         if w not in stop and not _PUNCT_OR_SPACE.match(w) and not _NUMERIC.match(w)
     ]
 

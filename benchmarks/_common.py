@@ -31,6 +31,23 @@ def time_runs(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> lis
     return out
 
 
+def time_interleaved(fns: dict[str, Callable[[], object]], repeat: int = 5, warmup: int = 1) -> dict[str, list[float]]:
+    """Time several functions in turn, ``repeat`` rounds, so that load changes hit them all alike.
+
+    Returns the wall-clock seconds of each function's timed calls, by name.
+    """
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            out[name].append(time.perf_counter() - t0)
+    return out
+
+
 def summarise(times: list[float]) -> dict[str, float]:
     """Median, min and max of a list of timings (seconds, 4 decimals)."""
     return {

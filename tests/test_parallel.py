@@ -1,0 +1,170 @@
+"""The parallel map: same outputs whatever n_jobs and backend, clear errors on bad arguments."""
+
+from __future__ import annotations
+
+import operator
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import settings
+from analysis.corpus import CorpusError
+from analysis.numbers import extract_numbers, numbers_table
+from analysis.parallel import article_ids, map_articles, map_documents
+from analysis.pipeline import prepare
+
+GOOD = "---\ntitle: 测试\nname: tester\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def serial_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial")
+    prepare(settings.RAW_DIR, out, n_jobs=1)
+    return out
+
+
+def test_map_documents_keeps_input_order():
+    items = list(range(-40, 40))
+    expected = [abs(x) for x in items]
+    assert map_documents(abs, items) == expected
+    assert map_documents(abs, items, n_jobs=2) == expected
+    assert map_documents(abs, items, n_jobs=2, backend="threading") == expected
+    assert map_documents(abs, []) == []
+
+
+def test_map_documents_progress_sees_every_result():
+    seen = []
+
+    def progress(it):
+        for x in it:
+            seen.append(x)
+            yield x
+
+    assert map_documents(operator.neg, [1, 2, 3], n_jobs=2, progress=progress) == [-1, -2, -3]
+    assert seen == [-1, -2, -3]
+
+
+@pytest.mark.parametrize("n_jobs", [0, -2, 1.5, True, "2", None])
+def test_bad_n_jobs(n_jobs):
+    with pytest.raises(ValueError, match="n_jobs must be a positive integer or -1"):
+        map_documents(abs, [1, 2], n_jobs=n_jobs)
+
+
+@pytest.mark.parametrize("backend", ["mpi", "multiprocessing", "", None])
+def test_bad_backend(backend):
+    with pytest.raises(ValueError, match="backend must be one of"):
+        map_documents(abs, [1, 2], backend=backend)
+
+
+def test_scheduler_needs_dask_backend():
+    with pytest.raises(ValueError, match="needs backend='dask'"):
+        map_documents(abs, [1], scheduler="tcp://127.0.0.1:8786")
+
+
+def test_prepare_rejects_bad_parallel_args_before_writing(tmp_path):
+    with pytest.raises(ValueError, match="n_jobs"):
+        prepare(settings.RAW_DIR, tmp_path / "out", n_jobs=0)
+    with pytest.raises(ValueError, match="backend"):
+        prepare(settings.RAW_DIR, tmp_path / "out", backend="spark")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(ImportError, match=r"pip install \.\[dask\]"):
+        map_documents(abs, [1, 2], n_jobs=2, backend="dask")
+
+
+def test_prepare_loky_byte_identical(serial_out, tmp_path):
+    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="loky")
+    assert snapshot(tmp_path) == snapshot(serial_out)
+    assert len(snapshot(tmp_path)) == 6
+
+
+def test_prepare_threading_byte_identical(serial_out, tmp_path):
+    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="threading")
+    assert snapshot(tmp_path) == snapshot(serial_out)
+
+
+def test_prepare_dask_local_cluster_byte_identical(serial_out, tmp_path):
+    pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed (pip install .[dask])")
+    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="dask")
+    assert snapshot(tmp_path) == snapshot(serial_out)
+
+
+@pytest.fixture()
+def messy_raw(tmp_path) -> Path:
+    """The real articles plus a bad file, a duplicate and a good new one, interleaved by name."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    paths = sorted(settings.RAW_DIR.glob("*.txt"))
+    for p in paths:
+        shutil.copy(p, raw / p.name)
+    (raw / "001a_empty.txt").write_bytes(b"")
+    shutil.copy(paths[0], raw / "002a_copy.txt")
+    (raw / "003a_new.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "003b_gbk.txt").write_bytes("来往是阿里巴巴的产品。".encode("gbk"))
+    return raw
+
+
+def test_errors_in_file_order_whatever_n_jobs(messy_raw, tmp_path):
+    runs = {}
+    for n_jobs in (1, 2):
+        warned: list[CorpusError] = []
+        out = tmp_path / f"out{n_jobs}"
+        prepare(messy_raw, out, skip_bad=True, warn=warned.append, n_jobs=n_jobs)
+        runs[n_jobs] = ([str(e) for e in warned], snapshot(out))
+    assert runs[1] == runs[2]
+    messages = runs[1][0]
+    assert [m.split(":")[0] for m in messages] == ["001a_empty.txt", "002a_copy.txt", "003b_gbk.txt"]
+    assert "duplicate article: same content as 000_" in messages[1]
+    for n_jobs in (1, 2):
+        with pytest.raises(CorpusError, match=r"^001a_empty\.txt: file is empty"):
+            prepare(messy_raw, tmp_path / "strict", n_jobs=n_jobs)
+
+
+def test_numbers_over_map_articles_equal_serial(serial_out):
+    ids = article_ids(serial_out)
+    assert len(ids) == 5
+    from analysis.corpus import iter_documents
+
+    serial = numbers_table(iter_documents(processed_dir=serial_out))
+    assert len(serial) > 0
+    frames = map_articles(extract_numbers, processed_dir=serial_out, n_jobs=2)
+    assert len(frames) == len(ids)
+    parallel = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    parallel["value"] = parallel["value"].astype(object)
+    parallel = parallel.sort_values(["article_id", "start", "end"], ignore_index=True)[serial.columns]
+    pd.testing.assert_frame_equal(parallel, serial)
+    # numbers_table itself accepts the documents that the workers loaded
+    docs = map_articles(_identity, processed_dir=serial_out, n_jobs=2)
+    pd.testing.assert_frame_equal(numbers_table(docs), serial)
+
+
+def _identity(doc):
+    return doc
+
+
+def test_article_ids_needs_prepare(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run `python -m analysis prepare` first"):
+        article_ids(tmp_path)
+
+
+@pytest.mark.parametrize("stage", ["numbers", "claims"])
+def test_stage_build_identical_whatever_n_jobs(serial_out, tmp_path, stage):
+    import importlib
+
+    build = importlib.import_module(f"analysis.{stage}").build
+    out2 = tmp_path / "par"
+    shutil.copytree(serial_out, out2)
+    (path1,), _ = build(serial_out, settings.RAW_DIR, n_jobs=1)
+    (path2,), _ = build(out2, settings.RAW_DIR, n_jobs=2, backend="loky")
+    assert path1.read_bytes() == path2.read_bytes()
+    assert len(path1.read_bytes().splitlines()) > 5
