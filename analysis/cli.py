@@ -61,11 +61,12 @@ STAGES = {
     "claims": (_run_build("analysis.claims", raw_dir=True), "split sentences and type the claims into claims.csv"),
     "themes": (_run_build("analysis.themes"), "strategy themes, topic model, stability and stance"),
     "conflicts": (_run_build("analysis.conflicts"), "figures that articles disagree on"),
+    "evaluate": (_run_build("analysis.evaluate"), "score figures and claim types on the hand-labelled samples"),
     "adopt": (_run_build("analysis.adoption.stage", "run"), "adoption models, forecast and scenarios"),
     "compare": (_run_build("analysis.compare"), "product, timeline, strategy and author comparison tables"),
     "pages": (_run_build("analysis.pages", raw_dir=True), "write the article pages in book/articles"),
 }
-ORDER = ["prepare", "numbers", "claims", "themes", "conflicts", "adopt", "compare", "pages"]
+ORDER = ["prepare", "numbers", "claims", "themes", "conflicts", "evaluate", "adopt", "compare", "pages"]
 
 
 def cmd_add(args: argparse.Namespace) -> str:

@@ -122,6 +122,19 @@ def evaluate(processed_dir: Path = settings.PROCESSED_DIR, gold_path: Path = GOL
     return out
 
 
+def build(processed_dir: Path = settings.PROCESSED_DIR) -> tuple[list[Path], str]:
+    """Pipeline stage: write ``evaluation.csv``; returns the path and a one-line summary."""
+    res = evaluate(processed_dir)
+    acc = res[(res["task"] == "claim_type") & (res["metric"] == "accuracy") & (res["method"] == "rules")]
+    fig = res[(res["task"] == "figures") & res["metric"].isin(["precision", "recall"])].set_index("metric")["value"]
+    parts = []
+    if len(acc):
+        parts.append(f"claim types {acc['value'].iloc[0]:.2f} held-out accuracy")
+    if len(fig) == 2:
+        parts.append(f"figures P {fig['precision']:.2f} / R {fig['recall']:.2f}")
+    return [Path(processed_dir) / "evaluation.csv"], "evaluate: " + ", ".join(parts or ["no labelled data"])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the evaluation tables; return the exit code."""
     try:
