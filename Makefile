@@ -43,9 +43,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache now, not inside a notebook
 	touch $@
 
-## data: run the whole pipeline (data/raw -> data/processed, article pages)
-data: $(STAMP)
+## data: run the whole pipeline (data/raw -> data/processed, article pages); skipped when up to date
+data: data/processed/.stamp
+data/processed/.stamp: $(STAMP) $(PKG_SOURCES) $(wildcard data/raw/*.txt) $(wildcard data/external/*)
 	$(PY) -m analysis all --jobs $(JOBS)
+	touch $@
 
 # Executed notebooks are cached by jupyter-cache, which keys only on code cells:
 # when the package, the lexicons or the processed data change, drop the cache.
@@ -117,7 +119,7 @@ bench: data
 
 ## clean: remove the build and the generated data
 clean:
-	rm -rf _build data/processed/* $(CACHE)/jieba.cache
+	rm -rf _build data/processed book/articles $(CACHE)/jieba.cache
 
 ## clean-all: also remove the virtual environment and caches
 clean-all: clean

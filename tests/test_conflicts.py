@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,25 +14,6 @@ from analysis import conflicts
 def frame(rows):
     cols = conflicts.NUMBER_COLUMNS
     return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows], columns=cols)
-
-
-@pytest.mark.parametrize(
-    ("subject", "key"),
-    [
-        ("WeChat users", "wechat"),
-        ("微信用户", "wechat"),
-        ("Weixin", "wechat"),
-        ("Laiwang DAU", "laiwang"),
-        ("来往 日活", "laiwang"),
-        ("阿里旺旺", "wangwang"),
-        ("Tencent Weibo", "tencent_weibo"),
-        ("Alibaba employees", "alibaba employees"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_normalise_subject(subject, key):
-    assert conflicts.normalise_subject(subject) == key
 
 
 @pytest.mark.parametrize(
@@ -61,53 +43,185 @@ def test_interval_rules():
         conflicts.interval(1, "exact", -1)
 
 
-def test_agree_within_tolerance():
-    df = frame([
-        ("a", "4亿", 0, 2, 4.0e8, "users", "WeChat users", "0"),
-        ("b", "4.2亿", 0, 4, 4.2e8, "users", "微信", "0"),
-    ])
-    out = conflicts.find_conflicts(df, tolerance=0.1)
+LEX = conflicts.load_quantities()
+
+# (article, quote, value, unit, heuristic subject, hedge, containing sentence)
+KPI_USERS = ("a", "不到100人", 100, "users", "Laiwang users", "1", "马云表示拓展外部用户不到100人今年没红包。")
+KPI_FRIENDS = ("b", "大于100人", 100, "friends", "Laiwang friends", "1",
+               "阿里内部员工必须使用来往且外部(非阿里员工)好友数量必须大于100人,否则没有红包。")
+KPI_FIVE_HUNDRED = ("c", "500个", 500, "users", "Laiwang users", "0", "每个阿里人年底前必须有外部来往用户500个用户,否则没有红包。")
+TEAM = ("b", "超过百人", 100, "people", "Laiwang team size", "1", "来往团队正在重组,新老员工面临调岗,扩充至超过百人。")
+WECHAT_4 = ("a", "4亿", 4.0e8, "users", "WeChat users", "0", "推出两年,微信有4亿用户。")
+WECHAT_6 = ("b", "6亿", 6.0e8, "users", "WeChat users", "0", "推出三年,微信有6亿用户。")
+WECHAT_OVER_4 = ("c", "突破4亿", 4.0e8, "users", "WeChat users", "1", "用户量已经突破4亿的微信。")
+PRIZE = ("a", "近1000万元", 1.0e7, "CNY", "Laiwang prize budget", "1", "各种奖品累积预算金额近1000万元。")
+SPEND = ("b", "上千万", 1.0e7, "CNY", "Alipay promotion spend", "1", "上千万的推广费用不愧是土豪的作风。")
+
+
+def figures(*rows):
+    """Figure rows with their sentence: each figure's quote is found in its sentence."""
+    out = []
+    for n, (art, quote, value, unit, subject, hedge, sentence) in enumerate(rows):
+        pos = sentence.index(quote)
+        out.append({"article_id": art, "quote": quote, "start": 100 * n + pos, "end": 100 * n + pos + len(quote),
+                    "value": float(value), "unit": unit, "subject": subject, "hedge": hedge,
+                    "claim_id": f"{art}:{n}", "sentence": sentence, "s_start": pos, "s_end": pos + len(quote)})
+    return pd.DataFrame(out)
+
+
+def external(*rows):
+    """External figures (entity, metric, period, value, unit, source) as :func:`load_external` gives them."""
+    return pd.DataFrame(rows, columns=["entity", "metric", "period", "value", "unit", "source"])
+
+
+def write_external(tmp_path, *rows) -> Path:
+    path = tmp_path / "external_metrics.csv"
+    external(*rows).to_csv(path, index=False)
+    return path
+
+
+def test_lexicon_loads_and_is_consistent():
+    ids = [q.id for q in LEX.quantities]
+    assert len(ids) == len(set(ids)) and "employee_kpi" in ids
+    assert all(q.units for q in LEX.quantities)
+    kpi = LEX.by_id()["employee_kpi"]
+    assert {"users", "friends"} <= set(kpi.units)
+
+
+def test_kpi_in_users_and_friends_is_one_quantity():
+    df = conflicts.assign_quantities(figures(KPI_USERS, KPI_FRIENDS), LEX)
+    assert list(df["quantity"]) == ["employee_kpi", "employee_kpi"]
+    out = conflicts.find_conflicts(figures(KPI_USERS, KPI_FRIENDS))
     assert len(out) == 1
     row = out.iloc[0]
-    assert row["agree"] and row["ratio"] == pytest.approx(1.05)
-    assert (row["subject"], row["unit"], row["article_a"], row["article_b"]) == ("wechat", "users", "a", "b")
-    assert (row["quote_a"], row["quote_b"]) == ("4亿", "4.2亿")
+    # "less than 100 means no bonus" and "must be more than 100" state the same threshold
+    assert row["agree"] and row["like_for_like"]
+    assert (row["unit_a"], row["unit_b"]) == ("users", "friends")
+    assert (row["claim_a"], row["claim_b"]) == ("a:0", "b:1")
 
 
-def test_disagree_reports_ratio():
-    df = frame([
-        ("a", "4亿", 0, 2, 4.0e8, "users", "WeChat users", "0"),
-        ("b", "6亿", 0, 2, 6.0e8, "users", "微信 用户", "0"),
-    ])
-    row = conflicts.find_conflicts(df, tolerance=0.1).iloc[0]
-    assert not row["agree"] and row["ratio"] == pytest.approx(1.5)
-    # a looser tolerance makes them agree
-    assert conflicts.find_conflicts(df, tolerance=0.3).iloc[0]["agree"]
+def test_team_size_is_not_the_kpi():
+    # 100 people, and 员工 in the sentence, but about a team
+    assert conflicts.assign_quantities(figures(TEAM), LEX)["quantity"].iloc[0] == ""
 
 
-def test_hedges_widen_agreement():
-    df = frame([
-        ("a", "突破4亿", 0, 4, 4.0e8, "users", "WeChat", "1"),
-        ("b", "6亿", 0, 2, 6.0e8, "users", "WeChat", "0"),
-        ("c", "不足50万", 0, 5, 5.0e5, "dau", "Laiwang", "不足"),
-        ("d", "80万", 0, 3, 8.0e5, "dau", "来往", "0"),
-    ])
-    out = conflicts.find_conflicts(df).set_index(["subject", "article_a", "article_b"])
-    assert out.loc[("wechat", "a", "b"), "agree"]  # "more than 4亿" allows 6亿
-    assert not out.loc[("laiwang", "c", "d"), "agree"]  # "under 50万" excludes 80万
-    assert out.loc[("laiwang", "c", "d"), "ratio"] == pytest.approx(1.6)
+def test_ambiguous_figure_lands_nowhere(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        "quantities:\n"
+        "  - {id: x_users, units: [users], entities: [来往]}\n"
+        "  - {id: y_users, units: [users], entities: [易信]}\n", encoding="utf-8")
+    lex = conflicts.load_quantities(path)
+    both = ("a", "1000万", 1.0e7, "users", "", "0", "来往和易信都有1000万用户。")
+    one = ("a", "1000万", 1.0e7, "users", "", "0", "来往有1000万用户。")
+    assert conflicts.matching_quantities(1.0e7, "users", "", both[-1], both[-1], lex) == ["x_users", "y_users"]
+    assert list(conflicts.assign_quantities(figures(both, one), lex)["quantity"]) == ["", "x_users"]
 
 
-def test_single_article_and_other_units_not_compared():
-    df = frame([
-        ("a", "4亿", 0, 2, 4.0e8, "users", "WeChat", "0"),
-        ("a", "5亿", 9, 11, 5.0e8, "users", "WeChat", "0"),
-        ("b", "2.4亿", 0, 4, 2.4e8, "mau", "WeChat", "0"),
-        ("c", "1亿", 0, 2, 1.0e8, "users", "", "0"),
-    ])
-    out = conflicts.find_conflicts(df)
+def test_range_and_unit_filter():
+    # a KPI-like sentence, but 5000 is outside the plausible range, and "CNY" is not a count
+    big = ("a", "5000个", 5000, "users", "", "0", "每个阿里人必须有外部来往用户5000个用户,否则没有红包。")
+    cny = ("a", "100元", 100, "CNY", "", "0", "每个阿里员工外部好友每人100元红包。")
+    assert list(conflicts.assign_quantities(figures(big, cny), LEX)["quantity"]) == ["", ""]
+
+
+def test_registered_users_are_not_users():
+    reg = ("b", "突破6亿", 6.0e8, "registrations", "WeChat registered users", "1", "微信注册用户量突破6亿。")
+    df = conflicts.assign_quantities(figures(WECHAT_4, reg), LEX)
+    assert list(df["quantity"]) == ["wechat_users", "wechat_registrations"]
+    assert conflicts.find_conflicts(figures(WECHAT_4, reg)).empty
+
+
+def test_agree_disagree_and_hedges():
+    out = conflicts.find_conflicts(figures(WECHAT_4, WECHAT_6, WECHAT_OVER_4), tolerance=0.1)
+    out = out.set_index(["article_a", "article_b"])
+    assert not out.loc[("a", "b"), "agree"] and out.loc[("a", "b"), "ratio"] == pytest.approx(1.5)
+    assert out.loc[("a", "c"), "agree"]  # 4亿 is "more than 4亿" within tolerance
+    assert out.loc[("b", "c"), "agree"]  # "more than 4亿" allows 6亿
+    assert (out["quantity"] == "wechat_users").all() and (out["n_articles"] == 3).all()
+    # a looser tolerance makes 4亿 and 6亿 agree
+    loose = conflicts.find_conflicts(figures(WECHAT_4, WECHAT_6), tolerance=0.3)
+    assert loose.iloc[0]["agree"]
+
+
+def test_upper_bound_excludes_larger_figure(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("quantities:\n  - {id: lw_dau, units: [dau], entities: [来往]}\n", encoding="utf-8")
+    lex = conflicts.load_quantities(path)
+    under = ("a", "不足50万", 5.0e5, "dau", "", "不足", "来往的日活不足50万。")
+    over = ("b", "80万", 8.0e5, "dau", "", "0", "来往的日活有80万。")
+    row = conflicts.find_conflicts(figures(under, over), lexicon=lex).iloc[0]
+    assert not row["agree"] and row["ratio"] == pytest.approx(1.6)
+    assert (row["hedge_a"], row["hedge_b"]) == ("upper", "exact")
+
+
+def test_external_figure_is_a_source(tmp_path):
+    ext = conflicts.load_external(write_external(
+        tmp_path,
+        ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper"),
+        ("WeChat", "launch", "2011-01-21", "", "date", "Tencent"),
+    ))
+    assert len(ext) == 1 and ext.iloc[0]["article_id"] == conflicts.EXTERNAL_ID
+    out = conflicts.find_conflicts(figures(PRIZE, SPEND), external=ext)
+    like = out[out["like_for_like"]]
+    assert list(like["quantity"]) == ["laiwang_promotion_spend"]
+    row = like.iloc[0]
+    assert (row["article_a"], row["article_b"]) == ("b", "external")
+    assert not row["agree"] and row["ratio"] == pytest.approx(20)
+    assert row["source_b"] == "Some newspaper" and row["claim_b"] == ""
+    assert "200,000,000" in row["quote_b"]
+
+
+def test_prize_pool_against_budget_is_flagged_not_like_for_like(tmp_path):
+    ext = conflicts.load_external(write_external(
+        tmp_path, ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper")))
+    out = conflicts.find_conflicts(figures(PRIZE), external=ext)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert not row["like_for_like"] and "not like with like" in row["note"]
+    # a prize pool smaller than the whole budget is consistent with it
+    assert row["agree"] and row["ratio"] == pytest.approx(20)
+    assert (row["quote_a"], row["article_b"]) == ("近1000万元", "external")
+
+
+def test_single_source_not_compared():
+    again = ("a", "4亿", 4.0e8, "users", "WeChat users", "0", "今天微信有4亿用户。")
+    out = conflicts.find_conflicts(figures(WECHAT_4, again))
     assert out.empty
     assert list(out.columns) == conflicts.CONFLICT_COLUMNS
+
+
+def test_attach_claims_finds_containing_sentence():
+    claims = pd.DataFrame({
+        "claim_id": ["a:0", "a:1"], "article_id": ["a", "a"], "start": [0, 10], "end": [10, 30],
+        "sentence": ["第一句话没有数字。。", "真的很多……微信有4億用戶"],
+        "sentence_clean": ["第一句话没有数字。。", "真的很多......微信有4亿用户"],
+    })
+    # cleaning made the sentence longer before the figure ("……" became "......")
+    nums = pd.DataFrame([{"article_id": "a", "quote": "4億", "start": 19, "end": 21, "value": 4.0e8,
+                          "unit": "users", "subject": "", "hedge": "0"}])
+    out = conflicts.attach_claims(nums, claims).iloc[0]
+    assert out["claim_id"] == "a:1"
+    assert out["sentence"][out["s_start"]:out["s_end"]] == "4亿"
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("quantities:\n  - {id: x}\n", "units"),
+        ("quantities:\n  - {id: x, units: [users]}\n  - {id: x, units: [users]}\n", "repeated"),
+        ("quantities:\n  - {id: x, units: [users], range: [5, 1]}\n", "range"),
+        ("quantities:\n  - {id: x, units: [users], cues: [a], min_cues: 2}\n", "min_cues"),
+        ("quantities:\n  - {id: x, units: [users], related: [{quantity: y, relation: part_of}]}\n", "related"),
+        ("quantities:\n  - {id: x, units: [users], related: [{quantity: x, relation: equals}]}\n", "relation"),
+        ("quantities: []\n", "non-empty"),
+    ],
+)
+def test_bad_lexicon(tmp_path, text, match):
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=match):
+        conflicts.load_quantities(path)
 
 
 def test_missing_columns():
@@ -115,21 +229,52 @@ def test_missing_columns():
         conflicts.find_conflicts(pd.DataFrame({"value": [1]}))
 
 
+def _write_inputs(processed: Path, rows) -> None:
+    df = figures(*rows)
+    df[conflicts.NUMBER_COLUMNS].to_csv(processed / "numbers.csv", index=False)
+    claims = pd.DataFrame({"claim_id": df["claim_id"], "article_id": df["article_id"],
+                           "start": df["start"] - df["s_start"],
+                           "end": df["start"] - df["s_start"] + df["sentence"].str.len(),
+                           "sentence": df["sentence"], "sentence_clean": df["sentence"]})
+    claims.to_csv(processed / "claims.csv", index=False)
+
+
 def test_build_writes_sorted_deterministic_csv(tmp_path):
-    df = frame([
-        ("b", "6亿", 0, 2, 6.0e8, "users", "微信", "0"),
-        ("a", "4亿", 0, 2, 4.0e8, "users", "WeChat", "0"),
-    ])
-    df.to_csv(tmp_path / "numbers.csv", index=False)
-    (p,), summary = conflicts.build(tmp_path)
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    _write_inputs(processed, [WECHAT_6, KPI_FRIENDS, SPEND, WECHAT_4, KPI_USERS])
+    (tmp_path / "external").mkdir()
+    write_external(tmp_path / "external",
+                   ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper"))
+    (p,), summary = conflicts.build(processed)
     first = p.read_bytes()
-    conflicts.build(tmp_path)
+    conflicts.build(processed)
     assert p.read_bytes() == first
-    assert "1 disagree" in summary
-    out = pd.read_csv(p)
-    assert out.loc[0, "article_a"] == "a"
+    # WeChat users (4亿 vs 6亿) and the promotion spend (上千万 vs the external 2亿) disagree
+    assert "3 shared quantities" in summary and "2 disagree" in summary
+    out = pd.read_csv(p, keep_default_na=False)
+    assert list(out.columns) == conflicts.CONFLICT_COLUMNS
+    assert list(out["quantity"]) == sorted(out["quantity"])
+    # the same table whatever the order of the input rows
+    _write_inputs(processed, [KPI_USERS, SPEND, WECHAT_4, KPI_FRIENDS, WECHAT_6])
+    conflicts.build(processed)
+    shuffled = pd.read_csv(p, keep_default_na=False)
+    cols = [c for c in out.columns if c not in {"claim_a", "claim_b"}]
+    pd.testing.assert_frame_equal(out[cols], shuffled[cols])
 
 
-def test_build_needs_numbers(tmp_path):
+def test_build_needs_inputs(tmp_path):
     with pytest.raises(FileNotFoundError, match="numbers.csv"):
         conflicts.build(tmp_path)
+    figures(WECHAT_4)[conflicts.NUMBER_COLUMNS].to_csv(tmp_path / "numbers.csv", index=False)
+    with pytest.raises(FileNotFoundError, match="claims.csv"):
+        conflicts.build(tmp_path)
+
+
+def test_window_rules_hold_next_to_external_figures(tmp_path):
+    # enough KPI cues in the sentence, but the window around the figure is about a team
+    team = ("c", "超过百人", 100, "people", "", "1", "员工外部好友很多,来往团队扩充至超过百人。")
+    ext = conflicts.load_external(write_external(
+        tmp_path, ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper")))
+    assert conflicts.find_conflicts(figures(KPI_USERS, team)).empty
+    assert conflicts.find_conflicts(figures(KPI_USERS, team), external=ext).empty
