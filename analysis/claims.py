@@ -22,6 +22,32 @@ A recommendation cue inside a prohibitive phrase (不应该, 不要, 别) keeps 
 type but sets ``polarity = "negative"``; inside a "need not" phrase (不必,
 没必要) the cue is switched off.
 
+A sentence is a **fact** (when no higher type applies) on any of four kinds of
+evidence, none of them a list of words fitted to the labelled sentences:
+
+* ``figure`` -- a figure found by :func:`analysis.numbers.extract_numbers`
+  run on the sentence itself (so a figure means exactly what it means in
+  ``numbers.csv``: no dates, durations, versions or the article 一个);
+* ``date`` -- a concrete date found by :func:`analysis.dates.find_dates`: a
+  calendar year, a month or day, or an offset (4年前, 一个月前).  A bare 今年
+  ("this year", with no month or season) does not count: it dates nothing and
+  is as common in opinions (今年是移动互联网元年) as in reports;
+* ``past`` -- a past event, read off jieba's part-of-speech tags
+  (:func:`analysis.segment.get_tokenizer`): a verb followed by the perfective
+  particle 了 (内测了, 伸向了; not 为了/除了/了解, which jieba keeps as words),
+  or a perfective adverb (``fact.past_markers``: 已经, 曾经...) followed by a
+  verb in the same clause (已经决意, 曾经服务);
+* ``fact`` -- a reporting or event verb of the lexicon (推出, 宣布, 透露...).
+
+A question (final ``?``, or a final 吗/呢 in a headline) asserts nothing, so
+it is never a fact, whatever evidence it carries (这一回...能不能圆了阿里巴巴的
+社交梦呢?); the ``question`` key of :func:`cue_hits` records it.
+
+Higher types win: 肯定 in 在微信已经有几亿用户的时候,...肯定走不下去 keeps the
+sentence a prediction.  Imports run one way: this module uses
+:mod:`analysis.numbers` and :mod:`analysis.dates`, neither of which imports
+it (``tests/test_claims.py`` checks).
+
 **Themes** are the ids of the strategy codebook (``strategies.yaml``) whose
 seed terms occur in the sentence, and **entities** the products, companies and
 people of ``entities.yaml`` that it names.
@@ -51,7 +77,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _io, settings
 from .corpus import Document
+from .dates import find_dates
 from .links import claim_id
+from .numbers import extract_numbers
 
 __all__ = [
     "TYPES",
@@ -66,6 +94,9 @@ __all__ = [
     "load_entities",
     "load_strategies",
     "cue_hits",
+    "sentence_figures",
+    "concrete_dates",
+    "past_events",
     "classify",
     "polarity",
     "criticism_cues",
@@ -101,6 +132,8 @@ _CLOSERS = set("”’」』)）》】\"'")
 _CLAUSE_END = re.compile(r"[,，。!?;！？；:：]")
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 _LATIN = re.compile(r"^[A-Za-z0-9+.\- ]+$")
+#: A question: a final question mark, or a final 吗/呢 (headlines drop the mark); closing quotes ignored.
+_QUESTION = re.compile(r"(?:[?？]|[吗呢])[”’」』)）》】\"'\s]*$")
 #: Heading: a lone short paragraph with no sentence-final full stop.
 HEADING_MAX_CHARS = 32
 
@@ -213,7 +246,8 @@ def load_cues(path: Path = CUES_FILE) -> dict[str, Any]:
             raise ValueError(f"{Path(path).name}: missing section {key!r}")
     if sorted(data["priority"]) != sorted(TYPES[:-1]):
         raise ValueError(f"{Path(path).name}: priority must list {sorted(TYPES[:-1])}, got {data['priority']}")
-    data["fact"]["_figure"] = re.compile(data["fact"]["figure_pattern"])
+    if not data["fact"].get("past_markers"):
+        raise ValueError(f"{Path(path).name}: fact.past_markers must list the perfective adverbs (已经, 曾经...)")
     return data
 
 
@@ -278,6 +312,109 @@ def _disposal(text: str, end: int, markers: Iterable[str]) -> bool:
     return any(mk in clause for mk in markers)
 
 
+@dataclass(frozen=True)
+class _TextDoc:
+    """A bare text dressed as a :class:`~analysis.corpus.Document` for :func:`extract_numbers`."""
+
+    text: str
+    article_id: str = ""
+
+    @property
+    def raw_text(self) -> str:
+        return self.text
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return start, end
+
+
+def sentence_figures(sentence: str) -> list[str]:
+    """The figures of a sentence, as :func:`analysis.numbers.extract_numbers` quotes them.
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+
+    Returns
+    -------
+    list of str
+        Quotes in text order, hedges included (``超过5亿``).
+    """
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    return extract_numbers(_TextDoc(sentence))["quote"].tolist()
+
+
+def concrete_dates(sentence: str) -> list[str]:
+    """The concrete dates of a sentence (:func:`analysis.dates.find_dates`).
+
+    Every date mention counts except a bare 今年 (this year with no month
+    or season), which dates nothing.
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+
+    Returns
+    -------
+    list of str
+        The date expressions as written, in text order.
+    """
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    return [m.text for m in find_dates(sentence)
+            if not (m.relative == "this_year" and m.month is None and not m.qualifier)]
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    import jieba.posseg
+
+    from .segment import get_tokenizer
+
+    return jieba.posseg.POSTokenizer(get_tokenizer())
+
+
+def past_events(sentence: str, markers: Iterable[str] | None = None) -> list[str]:
+    """Past-event evidence from part-of-speech tags.
+
+    Two patterns, on jieba's tags (``v*`` verb, ``ul`` the particle 了):
+
+    * verb + perfective 了: ``内测了`` (了 after a non-verb, as in 太晚了,
+      and the words 为了, 除了, 了解 do not count);
+    * perfective adverb + verb later in the same clause: ``已经…提及``.
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+    markers : iterable of str, optional
+        The perfective adverbs (default: ``fact.past_markers`` of ``cues.yaml``).
+
+    Returns
+    -------
+    list of str
+        One string per event: ``verb了`` or ``marker…verb``, in text order.
+    """
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
+    markers = set(load_cues()["fact"]["past_markers"] if markers is None else markers)
+    toks = [(p.word, p.flag) for p in _pos_tokenizer().lcut(sentence)]
+    out = []
+    for i, (word, flag) in enumerate(toks):
+        if word == "了" and flag == "ul" and i and toks[i - 1][1].startswith("v"):
+            out.append(toks[i - 1][0] + "了")
+        elif word in markers:
+            for nxt, nflag in toks[i + 1 :]:
+                if _CLAUSE_END.fullmatch(nxt):
+                    break
+                if nflag.startswith("v"):
+                    out.append(f"{word}…{nxt}")
+                    break
+    return out
+
+
 def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, list[str]]:
     """Return the live cues of each type found in a sentence.
 
@@ -293,14 +430,17 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
     dict
         Keys ``recommendation``, ``recommendation_negative``, ``prediction``,
         ``prediction_weak`` (not used by :func:`classify`), ``causal``,
-        ``fact``, ``figure``; values are sorted lists of the cue
-        strings that matched (with repeats).
+        ``fact``, ``figure`` (:func:`sentence_figures`), ``date``
+        (:func:`concrete_dates`), ``past`` (:func:`past_events`) and
+        ``question`` (the final ``?``/吗/呢 of a question); values are sorted
+        lists of the strings that matched (with repeats).
     """
     if not isinstance(sentence, str):
         raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
     cues = cues or load_cues()
     out: dict[str, list[str]] = {k: [] for k in ("recommendation", "recommendation_negative", "prediction",
-                                                   "prediction_weak", "causal", "fact", "figure")}
+                                                   "prediction_weak", "causal", "fact", "figure", "date",
+                                                   "past", "question")}
     rec = cues["recommendation"]
     neg = rec.get("negation", {})
     prohibit = list(neg.get("prohibit", []))
@@ -334,7 +474,11 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
         sec = cues[kind]
         for cue in sec["cues"]:
             out[kind].extend(cue for _ in _live(sentence, cue, sec.get("false_cues", {}).get(cue, [])))
-    out["figure"] = [m.group(0) for m in cues["fact"]["_figure"].finditer(sentence)]
+    out["figure"] = sentence_figures(sentence)
+    out["date"] = concrete_dates(sentence)
+    out["past"] = past_events(sentence, cues["fact"]["past_markers"])
+    q = _QUESTION.search(sentence)
+    out["question"] = [q.group(0)[0]] if q else []
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -354,8 +498,10 @@ def _type_from_hits(hits: dict[str, list[str]], cues: dict[str, Any]) -> str:
     for kind in cues["priority"]:
         if kind == "recommendation" and (hits["recommendation"] or hits["recommendation_negative"]):
             return kind
-        if kind == "fact" and (hits["fact"] or hits["figure"]):
-            return kind
+        if kind == "fact":
+            if not hits["question"] and (hits["fact"] or hits["figure"] or hits["date"] or hits["past"]):
+                return kind
+            continue
         if kind not in ("recommendation", "fact") and hits[kind]:
             return kind
     return "other"
@@ -481,8 +627,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     n_features_out_ : int
     """
 
-    _NAMES = ("recommendation", "recommendation_negative", "prediction", "prediction_weak", "causal", "fact",
-              "figure", "heading_like", "question", "criticism")
+    _HITS = ("recommendation", "recommendation_negative", "prediction", "prediction_weak", "causal", "fact",
+             "figure", "date", "past")
+    _NAMES = _HITS + ("heading_like", "question", "criticism")
 
     def __init__(self, *, cues_path: Path | None = None) -> None:
         self.cues_path = cues_path
@@ -502,7 +649,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             if not isinstance(text, str):
                 raise ValueError(f"expected str sentences, got {type(text).__name__}")
             hits = cue_hits(text, cues)
-            rows.append([len(hits[k]) for k in self._NAMES[:7]] + [
+            rows.append([len(hits[k]) for k in self._HITS] + [
                 float(text.rstrip()[-1:] not in "。;"), float(text.rstrip()[-1:] in "?？"),
                 len(criticism_cues(text, cues)),
             ])

@@ -125,7 +125,113 @@ def test_negation_flip_removes_recommendation():
 
 def test_bare_yi_ge_is_not_a_figure():
     assert claims.cue_hits("这是一个道理。")["figure"] == []
-    assert claims.cue_hits("用户超过5亿。")["figure"] == ["5亿"]
+    # figures now come from analysis.numbers, whose quote keeps the hedge (was "5亿" with the old regex)
+    assert claims.cue_hits("用户超过5亿。")["figure"] == ["超过5亿"]
+
+
+# -- fact evidence: figures, dates, past events ----------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("淘宝有5亿用户。", "fact"),  # figure, no reporting verb
+        ("前两个装机量都过亿。", "fact"),  # hedged bare multiplier
+        ("他加入公司才一年多。", "other"),  # a duration is not a figure
+        ("2013年8月,阿里内部动员。", "fact"),  # calendar date
+        ("一个月前他离开公司。", "fact"),  # dated by an offset
+        ("今年4月,来往开始内测。", "fact"),  # 今年 with a month
+        ("今年是移动互联网元年。", "other"),  # a bare 今年 dates nothing
+        ("来往就这么内测了一年多。", "fact"),  # verb + perfective 了
+        ("阿里也将手伸向了海外。", "fact"),  # 将 here is the disposal marker, not the future
+        ("来往也曾经是其中一款。", "fact"),  # perfective adverb + verb
+        ("阿里巴巴也已经决意发动淘宝的用户资源。", "fact"),
+        ("天已经很晚。", "other"),  # 已经 with no verb in its clause
+        ("太晚了。", "other"),  # 了 after a non-verb
+        ("为了用户体验。", "other"),  # 为了 is a word, not V + 了
+        ("我们需要了解用户。", "other"),  # 了解 likewise
+        ("来往能不能圆了阿里的社交梦呢?", "other"),  # a question asserts nothing
+        ("微信有4亿用户吗?", "other"),
+        ("去了来往,又来钉钉,阿里的社交梦能实现吗", "other"),  # headline question without its mark
+        ("在微信已经有几亿用户的时候,来往肯定走不下去。", "prediction"),  # higher type wins over fact evidence
+        ("阿里应该在2014年底前推出新版。", "recommendation"),
+    ],
+)
+def test_fact_evidence(sentence, expected):
+    assert claims.classify(sentence) == expected
+
+
+def test_fact_evidence_is_recorded_in_hits():
+    hits = claims.cue_hits("4年前,阿里推出了旺信,用户超过5亿。")
+    assert hits["date"] == ["4年前"]
+    assert hits["past"] == ["推出了"]
+    assert hits["figure"] == ["超过5亿"]
+    assert hits["fact"] == ["推出"]
+    assert hits["question"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("今年", []), ("今年年初", ["今年年初"]), ("2013年8月19日和9月23号", ["2013年8月19日", "9月23号"]),
+     ("推出两年了", [])],
+)
+def test_concrete_dates(sentence, expected):
+    assert claims.concrete_dates(sentence) == expected
+
+
+def test_past_events_markers_are_configurable():
+    s = "微信已经突破4亿。"
+    assert claims.past_events(s) == ["已经…突破"]
+    assert claims.past_events(s, markers=[]) == []
+
+
+def test_load_cues_requires_past_markers(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(claims.CUES_FILE.read_text(encoding="utf-8"))
+    del data["fact"]["past_markers"]
+    bad = tmp_path / "cues.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="past_markers"):
+        claims.load_cues(bad)
+
+
+def test_sentence_figures_match_document_figures(docs):
+    """Running the extractor per sentence finds the figures it finds in the whole article."""
+    from analysis.numbers import extract_numbers
+
+    for doc in docs:
+        figs = extract_numbers(doc)
+        for s in claims.document_sentences(doc):
+            inside = figs[(figs["start"] >= s.raw_start) & (figs["end"] <= s.raw_end)]
+            assert len(claims.sentence_figures(s.clean)) == len(inside), (s.article_id, s.n)
+
+
+def _imports(path):
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            out |= {node.module} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
+            out.add(node.module.split(".")[1])
+    return out
+
+
+def test_no_import_cycles_in_package():
+    """The package imports form a DAG that follows the data flow (claims never imports compare)."""
+    pkg = settings.PROJ_ROOT / "analysis"
+    graph = {p.stem: {m for m in _imports(p) if m != p.stem} for p in pkg.glob("*.py")}
+    assert {"numbers", "dates"} <= graph["claims"]
+    assert "compare" not in graph["claims"]
+    for start in graph:
+        seen, todo = set(), [m for m in graph[start] if m in graph]
+        while todo:
+            mod = todo.pop()
+            if mod in seen:
+                continue
+            seen.add(mod)
+            todo += [m for m in graph.get(mod, ()) if m in graph]
+        assert start not in seen, f"import cycle through analysis.{start}"
 
 
 # -- entities and themes ---------------------------------------------------------
