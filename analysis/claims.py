@@ -79,7 +79,7 @@ from . import _io, settings
 from .corpus import Document
 from .dates import find_dates
 from .links import claim_id
-from .numbers import extract_numbers
+from .numbers import figure_rows
 
 __all__ = [
     "TYPES",
@@ -342,7 +342,8 @@ def sentence_figures(sentence: str) -> list[str]:
     """
     if not isinstance(sentence, str):
         raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
-    return extract_numbers(_TextDoc(sentence))["quote"].tolist()
+    rows = sorted(figure_rows(_TextDoc(sentence)), key=lambda r: (r["start"], r["end"]))
+    return [r["quote"] for r in rows]
 
 
 def concrete_dates(sentence: str) -> list[str]:
@@ -400,6 +401,8 @@ def past_events(sentence: str, markers: Iterable[str] | None = None) -> list[str
     if not isinstance(sentence, str):
         raise ValueError(f"sentence must be a str, got {type(sentence).__name__}")
     markers = set(load_cues()["fact"]["past_markers"] if markers is None else markers)
+    if "了" not in sentence and not any(m in sentence for m in markers):
+        return []  # nothing can match: skip the (slow) part-of-speech tagging
     toks = [(p.word, p.flag) for p in _pos_tokenizer().lcut(sentence)]
     out = []
     for i, (word, flag) in enumerate(toks):

@@ -491,7 +491,7 @@ def _format_value(value: float) -> int | float:
 
 
 def extract_numbers(doc: Any) -> pd.DataFrame:
-    """Extract every figure of one article.
+    """Extract every figure of one article (a frame over :func:`figure_rows`).
 
     Parameters
     ----------
@@ -508,6 +508,20 @@ def extract_numbers(doc: Any) -> pd.DataFrame:
     ------
     ValueError
         If ``doc`` does not look like a :class:`~analysis.corpus.Document`.
+    """
+    for attr in ("text", "raw_text", "raw_span", "article_id"):
+        if not hasattr(doc, attr):
+            raise ValueError(
+                f"extract_numbers expects a corpus Document, got {type(doc).__name__} (no .{attr})"
+            )
+    df = pd.DataFrame(figure_rows(doc), columns=COLUMNS)
+    return df.sort_values(["start", "end"], ignore_index=True)
+
+
+def figure_rows(doc: Any) -> list[dict[str, Any]]:
+    """The figures of one document as plain dicts (the :data:`COLUMNS` keys), in match order.
+
+    The frame-free core of :func:`extract_numbers`, cheap enough to call per sentence.
     """
     for attr in ("text", "raw_text", "raw_span", "article_id"):
         if not hasattr(doc, attr):
@@ -546,8 +560,7 @@ def extract_numbers(doc: Any) -> pd.DataFrame:
                 "hedge": hit.hedge,
             }
         )
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    return df.sort_values(["start", "end"], ignore_index=True)
+    return rows
 
 
 def numbers_table(docs: Iterable[Any]) -> pd.DataFrame:
