@@ -1,6 +1,6 @@
 """Book build time: a cold ``jb build`` (empty output and execution cache) and cached no-op rebuilds.
 
-The build goes to ``/tmp/bench_book`` (``--path-output``), never to the
+The build goes to ``$TMPDIR/bench_book`` (``--path-output``), never to the
 project's ``_build``; jupyter-cache lives under that output path, so deleting
 it makes the next build cold.  Goals on 2 cores: cold <= 4 min, cached <= 20 s.
 ``--profile`` also writes a pyinstrument profile of a cold build to
@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pandas as pd
 from _common import RESULTS, write_table
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = Path("/tmp/bench_book")
+OUT = Path(tempfile.gettempdir()) / "bench_book"
 JB = [str(Path(sys.executable).with_name("jb")), "build", str(ROOT), "--path-output", str(OUT), "-n", "--keep-going"]
 
 

@@ -27,13 +27,14 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORK = Path(os.environ.get("BENCH_WORK", "/tmp/laiwang_bench"))
+WORK = Path(os.environ.get("BENCH_WORK", Path(tempfile.gettempdir()) / "laiwang_bench"))
 PER_DOC = ("prepare", "tokenize", "numbers", "claims")
 STAGES = PER_DOC + ("tfidf_nmf",)
 #: ``core``: every stage but claims (run at every size); ``per_doc``: prepare + tokenize + numbers.
