@@ -39,11 +39,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["BACKENDS", "map_documents", "map_articles", "article_ids", "check_parallel_args"]
+__all__ = ["BACKENDS", "map_documents", "check_parallel_args"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -162,67 +160,3 @@ def map_documents(
         with _dask_client(scheduler), parallel_config(backend="dask"):
             return list(wrap(Parallel(n_jobs=n_jobs, return_as="generator")(tasks)))
     return list(wrap(Parallel(n_jobs=n_jobs, backend=backend, return_as="generator")(tasks)))
-
-
-
-def article_ids(processed_dir: Path | str | None = None) -> list[str]:
-    """The ids of the prepared articles (``articles/*.json``), sorted.
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``prepare`` has not been run.
-    """
-    from . import settings
-
-    art_dir = Path(processed_dir or settings.PROCESSED_DIR) / "articles"
-    if not art_dir.is_dir():
-        raise FileNotFoundError(f"{art_dir} is missing: run `python -m analysis prepare` first")
-    return sorted(p.stem for p in art_dir.glob("*.json"))
-
-
-def _apply_to_article(article_id: str, func: Callable[[Any], R], processed_dir: Path, raw_dir: Path) -> R:
-    """Worker side of :func:`map_articles`: load one article, apply ``func``."""
-    from .corpus import read_document
-
-    return func(read_document(article_id, processed_dir=processed_dir, raw_dir=raw_dir))
-
-
-def map_articles(
-    func: Callable[[Any], R],
-    *,
-    processed_dir: Path | str | None = None,
-    raw_dir: Path | str | None = None,
-    ids: Iterable[str] | None = None,
-    n_jobs: int = 1,
-    backend: str = "loky",
-    scheduler: str | None = None,
-    progress: Callable[[Iterable[R]], Iterable[R]] | None = None,
-) -> list[R]:
-    """Apply ``func(document)`` to every prepared article; each worker loads its own.
-
-    Parameters
-    ----------
-    func : callable
-        ``func(doc: analysis.corpus.Document) -> result``, module-level (picklable).
-    processed_dir, raw_dir : pathlib.Path, optional
-        Where ``prepare`` wrote the records, and the raw files (defaults from
-        :mod:`analysis.settings`).  On a Dask cluster both must be readable by
-        every worker at the same path.
-    ids : iterable of str, optional
-        Article ids; default every prepared article, sorted.
-    n_jobs, backend, scheduler, progress
-        As in :func:`map_documents`.
-
-    Returns
-    -------
-    list
-        One result per article, in ``ids`` order (sorted ids by default).
-    """
-    from . import settings
-
-    processed_dir = Path(processed_dir or settings.PROCESSED_DIR)
-    raw_dir = Path(raw_dir or settings.RAW_DIR)
-    ids = article_ids(processed_dir) if ids is None else list(ids)
-    worker = partial(_apply_to_article, func=func, processed_dir=processed_dir, raw_dir=raw_dir)
-    return map_documents(worker, ids, n_jobs=n_jobs, backend=backend, scheduler=scheduler, progress=progress)

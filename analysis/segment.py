@@ -46,7 +46,7 @@ from pathlib import Path
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from . import settings
+from analysis import config
 
 __all__ = [
     "tokenize",
@@ -73,7 +73,7 @@ _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％]+$")
 
 #: Cue words that must survive stopword removal (claim typing and themes use them).
-PROTECTED_FILE = settings.LEXICON_DIR / "protected_words.txt"
+PROTECTED_FILE = config.PROTECTED_FILE
 
 
 def _lexicon_words(path: Path) -> list[str]:
@@ -86,11 +86,11 @@ def _lexicon_words(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def get_tokenizer(user_dict: Path = settings.USER_DICT):
+def get_tokenizer(user_dict: Path = config.USER_DICT):
     """Return a ready ``jieba.Tokenizer`` with the project user dictionary.
 
     The instance is created once per dictionary path (cached), with its
-    prefix-dictionary cache in ``settings.CACHE_DIR`` and jieba's logging
+    prefix-dictionary cache in ``config.CACHE_DIR`` and jieba's logging
     silenced.
 
     Parameters
@@ -107,9 +107,9 @@ def get_tokenizer(user_dict: Path = settings.USER_DICT):
     jieba.setLogLevel(logging.WARNING)
     with _LOCK:
         tok = jieba.Tokenizer()
-        settings.CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        tok.tmp_dir = str(settings.CACHE_DIR)
-        tok.cache_file = str(settings.CACHE_DIR / "jieba.cache")
+        config.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tok.tmp_dir = str(config.CACHE_DIR)
+        tok.cache_file = str(config.CACHE_DIR / "jieba.cache")
         tok.initialize()
         if user_dict is not None and Path(user_dict).exists():
             tok.load_userdict(str(user_dict))
@@ -161,7 +161,7 @@ def _userdict_entries(path: Path) -> list[tuple[str, int | None, str | None]]:
 
 
 @lru_cache(maxsize=4)
-def get_fast_tokenizer(user_dict: Path = settings.USER_DICT):
+def get_fast_tokenizer(user_dict: Path = config.USER_DICT):
     """Return an ``rjieba.Jieba`` loaded with the project user dictionary.
 
     Parameters
@@ -238,7 +238,7 @@ def stopwords() -> frozenset[str]:
     """The stopword set: stopwords-iso Chinese + project list - protected cue words."""
     import stopwordsiso
 
-    words = set(stopwordsiso.stopwords("zh")) | set(_lexicon_words(settings.STOPWORDS_FILE))
+    words = set(stopwordsiso.stopwords("zh")) | set(_lexicon_words(config.STOPWORDS_FILE))
     return frozenset(words - protected_words())
 
 

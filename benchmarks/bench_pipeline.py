@@ -58,7 +58,7 @@ def count_row(doc):
 
 def claims_of(doc):
     """The claims table of one document."""
-    from analysis.claims import claims_frame
+    from analysis.extract.claims import claims_frame
 
     return claims_frame([doc])
 
@@ -109,14 +109,14 @@ def run_once(raw: Path, out: Path, n_jobs: int, with_claims: bool = True) -> dic
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from analysis import _io, settings
-    from analysis.numbers import extract_numbers
-    from analysis.parallel import map_articles
-    from analysis.pipeline import prepare
+    from analysis import _io, config
+    from analysis.corpus.prepare import prepare
+    from analysis.extract.figures import extract_numbers
+    from analysis.corpus.documents import map_articles
 
     have_claims = with_claims
     try:
-        from analysis.claims import claims_frame  # noqa: F401
+        from analysis.extract.claims import claims_frame  # noqa: F401
     except ImportError:
         have_claims = False
     shutil.rmtree(out, ignore_errors=True)
@@ -153,7 +153,7 @@ def run_once(raw: Path, out: Path, n_jobs: int, with_claims: bool = True) -> dic
         tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(X)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            NMF(n_components=10, init="nndsvda", max_iter=50, tol=0.0, random_state=settings.SEED).fit(tfidf)
+            NMF(n_components=10, init="nndsvda", max_iter=50, tol=0.0, random_state=config.SEED).fit(tfidf)
         times["tfidf_nmf"] = time.perf_counter() - t0
     times["core"] = sum(times[s] for s in STAGES if s != "claims")
     times["per_doc"] = sum(times[s] for s in PER_DOC if s in times and s != "claims")

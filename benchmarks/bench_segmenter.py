@@ -19,7 +19,7 @@ import pandas as pd
 from _common import write_table
 from synth import synth_texts
 
-from analysis.corpus import iter_documents
+from analysis.corpus.documents import iter_documents
 from analysis.segment import get_fast_tokenizer, get_tokenizer, lcut
 
 

@@ -16,7 +16,7 @@ import jieba
 import pandas as pd
 from _common import peak_rss_mb, summarise, time_interleaved, write_table
 
-from analysis.corpus import iter_documents
+from analysis.corpus.documents import iter_documents
 from analysis.segment import get_tokenizer, tokenize
 
 

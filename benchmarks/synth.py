@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis import settings
-from analysis.corpus import iter_documents
+from analysis import config
+from analysis.corpus.documents import iter_documents
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
@@ -32,7 +32,7 @@ def real_sentences() -> list[str]:
     return out
 
 
-def synth_texts(size_mb: float, *, seed: int = settings.SEED, article_kb: int = 20):
+def synth_texts(size_mb: float, *, seed: int = config.SEED, article_kb: int = 20):
     """Yield ``(name, text)`` of raw synthetic articles totalling about ``size_mb`` MB (UTF-8).
 
     Parameters
@@ -65,7 +65,7 @@ def synth_texts(size_mb: float, *, seed: int = settings.SEED, article_kb: int = 
         k += 1
 
 
-def write_corpus(out_dir: Path, size_mb: float, *, seed: int = settings.SEED) -> tuple[int, int]:
+def write_corpus(out_dir: Path, size_mb: float, *, seed: int = config.SEED) -> tuple[int, int]:
     """Write a synthetic raw corpus; return ``(n_files, n_bytes)``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

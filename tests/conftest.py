@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import settings
-from analysis.corpus import load_article, raw_paths
+from analysis import config
+from analysis.corpus.ingest import load_article, raw_paths
 
 
 @pytest.fixture(scope="session")
 def raw_files():
-    return raw_paths(settings.RAW_DIR)
+    return raw_paths(config.RAW_DIR)
 
 
 @pytest.fixture(scope="session")

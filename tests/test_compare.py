@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import compare
-from analysis.compare import DateMention, Reference
+from analysis.compare import tables as compare
+from analysis.compare.tables import DateMention, Reference
 
 LEX = {
     "products": (
@@ -267,9 +267,9 @@ def test_bad_lexicon_raises(tmp_path):
 
 
 def test_build_is_deterministic(tmp_path):
-    from analysis import settings
+    from analysis import config
 
-    src = settings.PROCESSED_DIR
+    src = config.PROCESSED_DIR
     if not (src / "claims.csv").exists():
         pytest.skip("claims.csv not built")
     for name in ("corpus.csv", "claims.csv", "numbers.csv", "strategy_stance.csv", "scenarios.csv"):

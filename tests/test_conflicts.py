@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import conflicts
+from analysis.checks import conflicts as conflicts
 
 
 def frame(rows):

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from analysis import settings
-from analysis.corpus import PINYIN_GLOSS, Document, decode_offsets, detect_script, encode_offsets
-from analysis.reproducibility import verify_manifest
+from analysis import config
+from analysis.corpus.ingest import PINYIN_GLOSS, Document, decode_offsets, detect_script, encode_offsets
+from analysis.corpus.manifest import verify_manifest
 
 
 def test_raw_data_matches_manifest():
-    assert verify_manifest(settings.RAW_DIR) == []
+    assert verify_manifest(config.RAW_DIR) == []
 
 
 def test_five_articles(raw_files):

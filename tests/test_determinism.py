@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import settings
+from analysis import config
 from analysis.cli import ORDER, main
 
 
@@ -21,7 +21,7 @@ def test_two_clean_runs_byte_identical(tmp_path, capsys):
     for name in ("a", "b"):
         out = tmp_path / name
         for stage in stages:
-            assert main([stage, "--raw", str(settings.RAW_DIR), "--out", str(out)]) == 0, stage
+            assert main([stage, "--raw", str(config.RAW_DIR), "--out", str(out)]) == 0, stage
         runs.append(snapshot(out))
     capsys.readouterr()
     assert runs[0] == runs[1]

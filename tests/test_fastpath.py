@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from analysis import segment
-from analysis.corpus import iter_documents
+from analysis.corpus.documents import iter_documents
 
 try:
     import rjieba  # noqa: F401

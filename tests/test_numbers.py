@@ -10,11 +10,12 @@ import numpy.testing as npt
 import pandas as pd
 import pytest
 
-from analysis import _io, settings
-from analysis import numbers as N
-from analysis.corpus import Document, iter_documents
+from analysis import _io, config
+from analysis.corpus.documents import iter_documents
+from analysis.corpus.ingest import Document
+from analysis.extract import figures as N
 
-ARTICLES = settings.PROCESSED_DIR / "articles"
+ARTICLES = config.PROCESSED_DIR / "articles"
 needs_corpus = pytest.mark.skipif(
     not ARTICLES.is_dir(), reason="run `python -m analysis prepare` first (data/processed/articles missing)"
 )

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from analysis import _io, pages
-from analysis.links import claim_id, sentence_anchor
-from analysis.pipeline import prepare
+from analysis import _io
+from analysis.corpus.prepare import prepare
+from analysis.extract.ids import claim_id, sentence_anchor
+from analysis.report import pages as pages
 
 EVIL_LINES = [
     "# 来往不是标题，这是正文。",
@@ -40,7 +41,7 @@ def fake_claims(docs_dir: Path) -> pd.DataFrame:
     for rec_path in sorted((docs_dir / "articles").glob("*.json")):
         rec = json.loads(rec_path.read_text(encoding="utf-8"))
         raw = (docs_dir.parent / "raw" / f"{rec['article_id']}.txt").read_text(encoding="utf-8")
-        from analysis.corpus import Document
+        from analysis.corpus.ingest import Document
 
         doc = Document.from_record(rec, raw)
         n = 0
@@ -211,12 +212,12 @@ def test_missing_claims(project):
 
 def test_real_corpus_pages(tmp_path):
     """The real claims.csv (when the pipeline has run): one anchor per claims row."""
-    from analysis import settings
+    from analysis import config
 
-    if not (settings.PROCESSED_DIR / "claims.csv").exists():
+    if not (config.PROCESSED_DIR / "claims.csv").exists():
         pytest.skip("data/processed/claims.csv not built yet (run `python -m analysis all`)")
-    pages.build(settings.PROCESSED_DIR, settings.RAW_DIR, tmp_path)
-    claims = pd.read_csv(settings.PROCESSED_DIR / "claims.csv", dtype=str)
+    pages.build(config.PROCESSED_DIR, config.RAW_DIR, tmp_path)
+    claims = pd.read_csv(config.PROCESSED_DIR / "claims.csv", dtype=str)
     ids = []
     for p in sorted((tmp_path / "articles").glob("0*.md")):
         ids += re.findall(r'<span class="sent claim-\w+" id="([^"]+)"', p.read_text(encoding="utf-8"))

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import settings
-from analysis.corpus import CorpusError
-from analysis.numbers import extract_numbers, numbers_table
-from analysis.parallel import article_ids, map_articles, map_documents
-from analysis.pipeline import prepare
+from analysis import config
+from analysis.corpus.ingest import CorpusError
+from analysis.corpus.prepare import prepare
+from analysis.extract.figures import extract_numbers, numbers_table
+from analysis.corpus.documents import article_ids, map_articles
+from analysis.parallel import map_documents
 
 GOOD = "---\ntitle: 测试\nname: tester\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
 
@@ -26,7 +27,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def serial_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("serial")
-    prepare(settings.RAW_DIR, out, n_jobs=1)
+    prepare(config.RAW_DIR, out, n_jobs=1)
     return out
 
 
@@ -70,9 +71,9 @@ def test_scheduler_needs_dask_backend():
 
 def test_prepare_rejects_bad_parallel_args_before_writing(tmp_path):
     with pytest.raises(ValueError, match="n_jobs"):
-        prepare(settings.RAW_DIR, tmp_path / "out", n_jobs=0)
+        prepare(config.RAW_DIR, tmp_path / "out", n_jobs=0)
     with pytest.raises(ValueError, match="backend"):
-        prepare(settings.RAW_DIR, tmp_path / "out", backend="spark")
+        prepare(config.RAW_DIR, tmp_path / "out", backend="spark")
     assert not (tmp_path / "out").exists()
 
 
@@ -83,19 +84,19 @@ def test_missing_dask_names_the_extra(monkeypatch):
 
 
 def test_prepare_loky_byte_identical(serial_out, tmp_path):
-    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="loky")
+    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="loky")
     assert snapshot(tmp_path) == snapshot(serial_out)
     assert len(snapshot(tmp_path)) == 6
 
 
 def test_prepare_threading_byte_identical(serial_out, tmp_path):
-    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="threading")
+    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="threading")
     assert snapshot(tmp_path) == snapshot(serial_out)
 
 
 def test_prepare_dask_local_cluster_byte_identical(serial_out, tmp_path):
     pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed (pip install .[dask])")
-    prepare(settings.RAW_DIR, tmp_path, n_jobs=2, backend="dask")
+    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="dask")
     assert snapshot(tmp_path) == snapshot(serial_out)
 
 
@@ -104,7 +105,7 @@ def messy_raw(tmp_path) -> Path:
     """The real articles plus a bad file, a duplicate and a good new one, interleaved by name."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    paths = sorted(settings.RAW_DIR.glob("*.txt"))
+    paths = sorted(config.RAW_DIR.glob("*.txt"))
     for p in paths:
         shutil.copy(p, raw / p.name)
     (raw / "001a_empty.txt").write_bytes(b"")
@@ -133,7 +134,7 @@ def test_errors_in_file_order_whatever_n_jobs(messy_raw, tmp_path):
 def test_numbers_over_map_articles_equal_serial(serial_out):
     ids = article_ids(serial_out)
     assert len(ids) == 5
-    from analysis.corpus import iter_documents
+    from analysis.corpus.documents import iter_documents
 
     serial = numbers_table(iter_documents(processed_dir=serial_out))
     assert len(serial) > 0
@@ -164,7 +165,7 @@ def test_stage_build_identical_whatever_n_jobs(serial_out, tmp_path, stage):
     build = importlib.import_module(f"analysis.{stage}").build
     out2 = tmp_path / "par"
     shutil.copytree(serial_out, out2)
-    (path1,), _ = build(serial_out, settings.RAW_DIR, n_jobs=1)
-    (path2,), _ = build(out2, settings.RAW_DIR, n_jobs=2, backend="loky")
+    (path1,), _ = build(serial_out, config.RAW_DIR, n_jobs=1)
+    (path2,), _ = build(out2, config.RAW_DIR, n_jobs=2, backend="loky")
     assert path1.read_bytes() == path2.read_bytes()
     assert len(path1.read_bytes().splitlines()) > 5

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import settings
+from analysis import config
 from analysis.cli import main
-from analysis.corpus import CorpusError
-from analysis.pipeline import prepare
+from analysis.corpus.ingest import CorpusError
+from analysis.corpus.prepare import prepare
 
 GOOD = "---\ntitle: 测试\nname: tester\ntime: 2014-01-02 10:00\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
 
@@ -23,7 +23,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def corpus_dir(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    for p in sorted(settings.RAW_DIR.glob("*.txt"))[:2]:
+    for p in sorted(config.RAW_DIR.glob("*.txt"))[:2]:
         shutil.copy(p, raw / p.name)
     out = tmp_path / "processed"
     prepare(raw, out)
@@ -59,7 +59,7 @@ def test_bad_input_fails_clearly_and_atomically(corpus_dir, case):
 def test_oversized_file(corpus_dir, monkeypatch):
     raw, out = corpus_dir
     before = snapshot(out)
-    monkeypatch.setattr(settings, "MAX_ARTICLE_BYTES", 13_000)
+    monkeypatch.setattr(config, "MAX_ARTICLE_BYTES", 13_000)
     (raw / "zz_big.txt").write_text("来往" * 4000, encoding="utf-8")
     with pytest.raises(CorpusError, match=r"zz_big\.txt: file is .* over the"):
         prepare(raw, out)
@@ -114,7 +114,7 @@ def test_removed_article_record_is_dropped(corpus_dir):
 
 def test_two_runs_byte_identical(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    prepare(settings.RAW_DIR, a)
-    prepare(settings.RAW_DIR, b)
+    prepare(config.RAW_DIR, a)
+    prepare(config.RAW_DIR, b)
     assert snapshot(a) == snapshot(b)
     assert len(snapshot(a)) == 6

@@ -14,8 +14,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from analysis import themes
 from analysis.segment import ChineseTokenizer, content_tokens, passthrough
+from analysis.themes import model as themes
 
 DOCS = [
     "阿里巴巴强推来往,员工必须拉好友",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analysis.plotting import cjk_font_path
+from analysis.report.style import cjk_font_path
 
 TEMPLATE = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">

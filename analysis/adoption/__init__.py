@@ -6,12 +6,22 @@ The public API is flat; implementation lives in private modules:
 * :mod:`._competition` -- two platforms with network effects (logit choice, tipping);
 * :mod:`._cascade` -- threshold cascades on sparse graphs, graph builders, seeding;
 * :mod:`.scenarios` -- one scenario per strategy id, with parameter sources and sensitivity;
-* :mod:`.stage` -- the ``adopt`` pipeline stage (``python -m analysis adopt``);
-* :mod:`._plots` -- the chapter's figures.
+* :mod:`.wechat` -- WeChat's MAU series, its Bass fit and the forecast;
+* :mod:`.runs` -- the push phase diagram and the cascade comparison;
+* :mod:`.stage` -- the ``adopt`` pipeline stage (``python -m analysis adopt``).
+
+The chapter's figures are drawn by :mod:`analysis.report.adoption_plots`.
 """
 
-from ._bass import BassFit, bass_cumulative, bass_rate, fit_bass, gbm_cumulative, pulse_effort
-from ._cascade import (
+from analysis.adoption._bass import (
+    BassFit,
+    bass_cumulative,
+    bass_rate,
+    fit_bass,
+    gbm_cumulative,
+    pulse_effort,
+)
+from analysis.adoption._cascade import (
     CascadeResult,
     block_model,
     clustered_seeds,
@@ -21,9 +31,14 @@ from ._cascade import (
     threshold_cascade,
     watts_strogatz,
 )
-from ._competition import CompetitionParams, classify_share, competition_grid, equilibria, simulate_shares
-from ._plots import plot_cascades, plot_gbm, plot_phase, plot_tornado, plot_wechat
-from .scenarios import build_scenarios, lookup_number, sensitivity
+from analysis.adoption._competition import (
+    CompetitionParams,
+    classify_share,
+    competition_grid,
+    equilibria,
+    simulate_shares,
+)
+from analysis.adoption.scenarios import build_scenarios, lookup_number, sensitivity
 
 __all__ = [
     "BassFit",
@@ -41,11 +56,6 @@ __all__ = [
     "fit_bass",
     "gbm_cumulative",
     "lookup_number",
-    "plot_cascades",
-    "plot_gbm",
-    "plot_phase",
-    "plot_tornado",
-    "plot_wechat",
     "pulse_effort",
     "retained_seeds",
     "scattered_seeds",

@@ -36,9 +36,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._bass import bass_cumulative, gbm_cumulative, pulse_effort
-from ._cascade import block_model, clustered_seeds, retained_seeds, scattered_seeds, threshold_cascade
-from ._competition import CompetitionParams, classify_share, simulate_shares
+from analysis.adoption._bass import bass_cumulative, gbm_cumulative, pulse_effort
+from analysis.adoption._cascade import (
+    block_model,
+    clustered_seeds,
+    retained_seeds,
+    scattered_seeds,
+    threshold_cascade,
+)
+from analysis.adoption._competition import CompetitionParams, classify_share, simulate_shares
+from analysis.adoption.wechat import default_bass, years_since_launch
 
 __all__ = [
     "NumberPattern",
@@ -56,7 +63,6 @@ NUMBER_COLUMNS = ["article_id", "quote", "start", "end", "value", "unit", "subje
 
 #: The push as it happened: October 2013 (South China Morning Post, 2013-10-23; external_metrics.csv).
 PUSH_PERIOD = "2013-10"
-WECHAT_LAUNCH = "2011-01-21"
 
 
 @dataclass(frozen=True)
@@ -178,11 +184,6 @@ class Spec:
     note: str = ""
 
 
-def _years_since_launch(period: str) -> float:
-    ts = pd.Period(period, freq="M").start_time + pd.Timedelta(days=14)
-    return (ts - pd.Timestamp(WECHAT_LAUNCH)).days / 365.25
-
-
 def scenario_specs(
     numbers: pd.DataFrame | None, external: pd.DataFrame | None = None
 ) -> dict[str, Spec]:
@@ -200,7 +201,7 @@ def scenario_specs(
     dict of str to Spec
         Keyed by strategy id; ids not listed here are reported as ``model = "none"``.
     """
-    t_push = Param(round(_years_since_launch(PUSH_PERIOD), 4),
+    t_push = Param(round(years_since_launch(PUSH_PERIOD), 4),
                    "external: push in 2013-10 (South China Morning Post, 2013-10-23), years since WeChat's launch "
                    "2011-01-21 (Tencent)")
     beta = _assumed(6.0, 3.0, 10.0)
@@ -472,8 +473,6 @@ def build_scenarios(
     if len(set(ids)) != len(ids):
         raise ValueError("strategy ids in the codebook are not unique")
     if bass is None:
-        from .stage import default_bass
-
         bass = default_bass()
     specs = scenario_specs(numbers, external)
     if sens is None:

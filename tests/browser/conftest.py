@@ -26,12 +26,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from analysis import settings
+from analysis import config
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", settings.PROJ_ROOT / "_build" / "screenshots"))
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", config.PROJ_ROOT / "_build" / "screenshots"))
 LOCAL_HOSTS = {"127.0.0.1"}
 
 #: Known errors of third-party code, tolerated one by one (anything else fails).
@@ -85,7 +85,7 @@ def site(tmp_path_factory) -> Path:
         if not (path / "index.html").exists():
             pytest.fail(f"BOOK_HTML={given} has no index.html: build the book first (make book)", pytrace=False)
         return path
-    return jb_build(settings.PROJ_ROOT, tmp_path_factory.mktemp("book"))
+    return jb_build(config.PROJ_ROOT, tmp_path_factory.mktemp("book"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -110,13 +110,13 @@ def base_url(site) -> Iterator[str]:
 
 
 def _fonts_conf(tmp: Path) -> Path:
-    conf = settings.CACHE_DIR / "fonts.conf"
+    conf = config.CACHE_DIR / "fonts.conf"
     if conf.exists():
         return conf
     conf = tmp / "fonts.conf"
-    subprocess.run([sys.executable, str(settings.PROJ_ROOT / "tools" / "write_fonts_conf.py"), str(conf)],
-                   check=True, capture_output=True, cwd=settings.PROJ_ROOT,
-                   env={**os.environ, "PYTHONPATH": str(settings.PROJ_ROOT)})
+    subprocess.run([sys.executable, str(config.PROJ_ROOT / "tools" / "write_fonts_conf.py"), str(conf)],
+                   check=True, capture_output=True, cwd=config.PROJ_ROOT,
+                   env={**os.environ, "PYTHONPATH": str(config.PROJ_ROOT)})
     return conf
 
 

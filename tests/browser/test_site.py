@@ -24,14 +24,14 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from analysis import settings
+from analysis import config
 
 pytestmark = pytest.mark.browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def toc_pages(site: Path, toc: Path = settings.PROJ_ROOT / "_toc.yml") -> list[str]:
+def toc_pages(site: Path, toc: Path = config.PROJ_ROOT / "_toc.yml") -> list[str]:
     """Every page of the toc, as paths relative to the site (``book/intro.html``), in toc order."""
     data = yaml.safe_load(toc.read_text(encoding="utf-8"))
     out = [data["root"]]

@@ -14,9 +14,11 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from analysis import claims, pages, settings
-from analysis.add import add_article
-from analysis.pipeline import prepare
+from analysis import config
+from analysis.corpus.add import add_article
+from analysis.corpus.prepare import prepare
+from analysis.extract import claims as claims
+from analysis.report import pages as pages
 
 from .conftest import KNOWN_PAGE_ERRORS, jb_build, serve
 
@@ -50,7 +52,7 @@ def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("xss")
     raw = root / "data" / "raw"
     raw.mkdir(parents=True)
-    shutil.copy(settings.RAW_DIR / "001_c2455d1e5c66a38c.txt", raw)
+    shutil.copy(config.RAW_DIR / "001_c2455d1e5c66a38c.txt", raw)
     src = root / "incoming.txt"
     src.write_text(HOSTILE, encoding="utf-8")
     aid = add_article(src, raw)
@@ -59,16 +61,16 @@ def hostile_site(tmp_path_factory):
     claims.build(processed, raw)
     pages.build(processed, raw, root / "book")
     # the project's configuration and assets, with a toc of just the article pages
-    config = yaml.safe_load((settings.PROJ_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["execute"]["execute_notebooks"] = "off"
-    (root / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    jb_config = yaml.safe_load((config.PROJ_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    jb_config["execute"]["execute_notebooks"] = "off"
+    (root / "_config.yml").write_text(yaml.safe_dump(jb_config, allow_unicode=True), encoding="utf-8")
     toc = {"format": "jb-book", "root": "book/articles/index",
            "chapters": [{"glob": "book/articles/[0-9]*"}, {"file": "book/appendix/add-article"}]}
     (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
-    shutil.copytree(settings.BOOK_DIR / "_static", root / "book" / "_static")
+    shutil.copytree(config.BOOK_DIR / "_static", root / "book" / "_static")
     (root / "book" / "appendix").mkdir()
-    shutil.copy(settings.BOOK_DIR / "appendix" / "add-article.md", root / "book" / "appendix")
-    shutil.copy(settings.BOOK_DIR / "references.bib", root / "book")
+    shutil.copy(config.BOOK_DIR / "appendix" / "add-article.md", root / "book" / "appendix")
+    shutil.copy(config.BOOK_DIR / "references.bib", root / "book")
     html = jb_build(root, root / "out", strict=True)
     server, url = serve(html)
     yield url, aid, html

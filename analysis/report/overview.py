@@ -14,11 +14,12 @@ import pandas as pd
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import settings
-from .corpus import Document, iter_documents
-from .htmltable import HTMLTable, html_table
-from .links import article_page
-from .segment import content_tokens
+from analysis import config
+from analysis.corpus.documents import iter_documents
+from analysis.corpus.ingest import Document
+from analysis.extract.ids import article_page
+from analysis.report.tables import HTMLTable, html_table
+from analysis.segment import content_tokens
 
 __all__ = [
     "load_corpus_table",
@@ -35,7 +36,7 @@ __all__ = [
 
 def load_corpus_table(processed_dir: Path | None = None) -> pd.DataFrame:
     """Read ``corpus.csv`` written by ``prepare`` (one row per article)."""
-    path = Path(processed_dir or settings.PROCESSED_DIR) / "corpus.csv"
+    path = Path(processed_dir or config.PROCESSED_DIR) / "corpus.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python -m analysis prepare` first")
     return pd.read_csv(path, dtype={"date": "string"}, keep_default_na=False)
@@ -44,7 +45,7 @@ def load_corpus_table(processed_dir: Path | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def article_notes() -> dict[str, dict[str, str]]:
     """English title glosses and provenance notes (``data/lexicon/articles.yaml``)."""
-    path = settings.LEXICON_DIR / "articles.yaml"
+    path = config.LEXICON_DIR / "articles.yaml"
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -82,7 +83,7 @@ def load_documents(processed_dir: Path | None = None) -> list[Document]:
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, str]:
     """The term -> English gloss mapping from ``data/lexicon/glossary.yaml``."""
-    data = yaml.safe_load((settings.LEXICON_DIR / "glossary.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((config.LEXICON_DIR / "glossary.yaml").read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
 
 

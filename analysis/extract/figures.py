@@ -61,7 +61,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import _io, settings
+from analysis import config
 
 __all__ = [
     "COLUMNS",
@@ -70,15 +70,14 @@ __all__ = [
     "parse_amount",
     "extract_numbers",
     "numbers_table",
-    "build",
     "locate_quotes",
     "score_numbers",
 ]
 
 #: Output columns of ``numbers.csv``, in order.
 COLUMNS = ["article_id", "quote", "start", "end", "value", "unit", "subject", "hedge"]
-LEXICON_FILE: Path = settings.LEXICON_DIR / "numbers.yaml"
-GOLD_FILE: Path = settings.LEXICON_DIR / "labels" / "numbers_gold.csv"
+LEXICON_FILE: Path = config.NUMBERS_FILE
+GOLD_FILE: Path = config.NUMBERS_GOLD_FILE
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = _CN_DIGITS + "十百千万亿"
@@ -586,40 +585,6 @@ def combine_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     df["value"] = df["value"].astype(object)
     return df.sort_values(["article_id", "start", "end"], ignore_index=True)[COLUMNS]
-
-
-def build(
-    processed_dir: Path = settings.PROCESSED_DIR,
-    raw_dir: Path = settings.RAW_DIR,
-    *,
-    n_jobs: int = 1,
-    backend: str = "loky",
-    scheduler: str | None = None,
-) -> tuple[list[Path], str]:
-    """Write ``numbers.csv`` from the prepared articles.
-
-    Parameters
-    ----------
-    processed_dir : pathlib.Path
-        Holds ``articles/*.json`` (from ``prepare``); ``numbers.csv`` is written here.
-    raw_dir : pathlib.Path
-        The raw articles, to quote from.
-    n_jobs, backend, scheduler
-        Parallel execution per article (see :func:`analysis.parallel.map_articles`);
-        the output is identical whatever they are.
-
-    Returns
-    -------
-    (list of pathlib.Path, str)
-        The file written and a one-line summary.
-    """
-    from .parallel import map_articles
-
-    frames = map_articles(extract_numbers, processed_dir=processed_dir, raw_dir=raw_dir,
-                          n_jobs=n_jobs, backend=backend, scheduler=scheduler)
-    df = combine_frames(frames)
-    path = _io.atomic_write_csv(settings.processed("numbers.csv", Path(processed_dir)), df)
-    return [path], f"numbers: {len(df)} figures in {len(frames)} articles"
 
 
 # ---------------------------------------------------------------------------

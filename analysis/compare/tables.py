@@ -40,9 +40,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import _io, settings
-from .dates import DateMention, Reference, article_reference, find_dates, resolve_date  # noqa: F401
-from .links import source_href, split_claim_id
+from analysis import config
+from analysis.extract.dates import DateMention, Reference, article_reference, find_dates, resolve_date  # noqa: F401
+from analysis.extract.ids import source_href, split_claim_id
 
 __all__ = [
     "FEATURES_FILE",
@@ -68,11 +68,6 @@ __all__ = [
     "strategy_comparison",
     "author_comparison",
     "glossary_table",
-    "read_table",
-    "TABLES",
-    "compute",
-    "build",
-    "load",
     "product_facts",
     "timeline_facts",
     "conclusion_facts",
@@ -86,9 +81,9 @@ __all__ = [
     "as_image",
 ]
 
-FEATURES_FILE: Path = settings.LEXICON_DIR / "features.yaml"
-EVENTS_FILE: Path = settings.LEXICON_DIR / "events.yaml"
-OUTCOMES_FILE: Path = settings.LEXICON_DIR / "outcomes.yaml"
+FEATURES_FILE: Path = config.FEATURES_FILE
+EVENTS_FILE: Path = config.EVENTS_FILE
+OUTCOMES_FILE: Path = config.OUTCOMES_FILE
 
 #: Status of a feature mention, in display order.
 STATUSES: tuple[str, ...] = ("yes", "no", "proposed")
@@ -835,16 +830,16 @@ def glossary_table(glossary: dict[str, str] | None = None, entities: Sequence[di
         term.  ``english`` is the glossary gloss, else the entity's name, else
         ``""``; ``strategies`` names the strategies seeded by the term.
     """
-    from .overview import pinyin
+    from analysis.report.overview import pinyin
 
     if glossary is None:
-        from .overview import glossary as _g
+        from analysis.report.overview import glossary as _g
 
         glossary = _g()
     if entities is None:
-        entities = _read_yaml(settings.LEXICON_DIR / "entities.yaml").get("entities") or []
+        entities = _read_yaml(config.LEXICON_DIR / "entities.yaml").get("entities") or []
     if strategies is None:
-        strategies = _read_yaml(settings.LEXICON_DIR / "strategies.yaml").get("strategies") or []
+        strategies = _read_yaml(config.LEXICON_DIR / "strategies.yaml").get("strategies") or []
     terms: dict[str, dict[str, Any]] = {}
 
     def add(term: str) -> dict[str, Any]:
@@ -866,105 +861,6 @@ def glossary_table(glossary: dict[str, str] | None = None, entities: Sequence[di
             for r in terms.values()]
     df = pd.DataFrame(rows, columns=["term", "pinyin", "english", "kind", "strategies"])
     return df.sort_values(["pinyin", "term"]).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------
-# the stage
-# ---------------------------------------------------------------------------
-def read_table(name: str, processed_dir: Path | None = None) -> pd.DataFrame | None:
-    """Read a CSV of ``data/processed`` (or ``data/external`` for ``external_*``); None if missing."""
-    base = settings.EXTERNAL_DIR if name.startswith("external") else Path(processed_dir or settings.PROCESSED_DIR)
-    path = base / name
-    if not path.exists():
-        return None
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"date": "string", "period": "string"})
-
-
-TABLES = ("features.csv", "feature_cells.csv", "timeline.csv", "strategy_comparison.csv", "authors.csv")
-
-
-def compute(processed_dir: Path = settings.PROCESSED_DIR) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Compute the five comparison tables in memory.
-
-    Reads ``corpus.csv`` and ``claims.csv`` (required), and ``numbers.csv``,
-    ``strategy_stance.csv``, ``scenarios.csv`` and the external metrics when
-    they exist.
-
-    Returns
-    -------
-    (dict, list of str)
-        ``{file name: frame}`` for :data:`TABLES`, and the optional inputs
-        that are not available yet.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``corpus.csv`` or ``claims.csv`` is missing.
-    """
-    processed_dir = Path(processed_dir)
-    corpus, claims = read_table("corpus.csv", processed_dir), read_table("claims.csv", processed_dir)
-    for name, df in (("corpus.csv", corpus), ("claims.csv", claims)):
-        if df is None:
-            raise FileNotFoundError(f"{processed_dir / name} is missing: run the earlier stages first")
-    claims["themes"] = claims["themes"].fillna("")
-    numbers = read_table("numbers.csv", processed_dir)
-    stance = read_table("strategy_stance.csv", processed_dir)
-    scenarios = read_table("scenarios.csv", processed_dir)
-    external = read_table("external_metrics.csv")
-    strategies = _read_yaml(settings.LEXICON_DIR / "strategies.yaml")["strategies"]
-    tl = timeline(claims, corpus, numbers, external)
-    cells = feature_cells(claims, numbers, tl)
-    tables = {
-        "features.csv": feature_matrix(cells),
-        "feature_cells.csv": cells,
-        "timeline.csv": tl,
-        "strategy_comparison.csv": strategy_comparison(strategies, stance, scenarios, load_outcomes(), claims,
-                                                       external),
-        "authors.csv": author_comparison(corpus, claims, stance, {s["id"]: s["name"] for s in strategies}),
-    }
-    missing = [n for n, df in (("numbers.csv", numbers), ("strategy_stance.csv", stance),
-                               ("scenarios.csv", scenarios)) if df is None]
-    return tables, missing
-
-
-def build(processed_dir: Path = settings.PROCESSED_DIR) -> tuple[list[Path], str]:
-    """Run the compare stage: write the five comparison tables (all or nothing).
-
-    Returns
-    -------
-    (list of pathlib.Path, str)
-        The files written and a one-line summary.
-    """
-    processed_dir = Path(processed_dir)
-    tables, missing = compute(processed_dir)
-    written = _io.write_all_or_nothing((processed_dir / n, _io.frame_to_csv_text(df)) for n, df in tables.items())
-    matrix = tables["features.csv"]
-    filled = int((matrix[[f for f, _ in _feature_columns(load_features())]] != "").to_numpy().sum())
-    summary = (f"compare: {len(matrix)} products, {filled} filled feature cells, "
-               f"{len(tables['timeline.csv'])} dated events, {len(tables['strategy_comparison.csv'])} strategies, "
-               f"{len(tables['authors.csv'])} articles"
-               + (f" (not yet available: {', '.join(missing)})" if missing else ""))
-    return written, summary
-
-
-def load(processed_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """The comparison tables for the chapters, keyed by stem (``"features"``...).
-
-    Reads the CSVs written by :func:`build` (empty cells stay ``""``); when
-    any is missing, computes them in memory instead, so a chapter runs before
-    the stage has.  Also returns ``scenarios`` (empty when not available).
-    """
-    processed_dir = Path(processed_dir or settings.PROCESSED_DIR)
-    paths = [processed_dir / n for n in TABLES]
-    if all(p.exists() for p in paths):
-        out = {p.stem: pd.read_csv(p, keep_default_na=False, dtype={"date": str, "external_date": str})
-               for p in paths}
-    else:
-        out = {Path(n).stem: df for n, df in compute(processed_dir)[0].items()}
-    path = processed_dir / "scenarios.csv"
-    out["scenarios"] = pd.read_csv(path, keep_default_na=False) if path.exists() else pd.DataFrame(
-        columns=["strategy_id", "model", "outcome"])
-    return out
 
 
 def _words(n: int, one: str, many: str | None = None) -> str:
@@ -993,13 +889,12 @@ def product_facts(t: dict[str, pd.DataFrame]) -> dict[str, Any]:
     }
 
 
-def timeline_facts(t: dict[str, pd.DataFrame], processed_dir: Path | None = None) -> dict[str, Any]:
+def timeline_facts(t: dict[str, pd.DataFrame], claims: pd.DataFrame | None = None,
+                   corpus: pd.DataFrame | None = None) -> dict[str, Any]:
     """Numbers for the prose of the timeline chapter."""
     tl = t["timeline"]
     rel = tl["relative"].astype(str).str.lower() == "true"
     ext = tl[tl["external_source"].astype(str) != ""]
-    claims = read_table("claims.csv", processed_dir)
-    corpus = read_table("corpus.csv", processed_dir)
     mentions = date_mentions(claims, corpus) if claims is not None else pd.DataFrame(columns=["claim_id", "start"])
     matched = set(zip(tl["claim_id"], tl["date_text"], strict=True))
     n_unmatched = sum((c, d) not in matched for c, d in zip(mentions["claim_id"], mentions["date_text"],
@@ -1044,7 +939,7 @@ def conclusion_facts(t: dict[str, pd.DataFrame]) -> dict[str, Any]:
 # rendering for the chapters
 # ---------------------------------------------------------------------------
 def _html_table(head: Sequence[str], body: Iterable[Sequence[str]], n_rows: int):
-    from .htmltable import HTMLTable
+    from analysis.report.tables import HTMLTable
 
     out = ['<table class="sortable-table table">',
            "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>", "<tbody>"]

@@ -34,15 +34,13 @@ from typing import Any
 
 import yaml
 
-from . import settings
+from analysis import config
 
 __all__ = [
     "CorpusError",
     "Document",
     "load_article",
     "load_corpus",
-    "read_document",
-    "iter_documents",
     "raw_paths",
     "detect_script",
 ]
@@ -208,7 +206,7 @@ def _read_lexicon_lines(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def boilerplate_patterns(path: Path = settings.BOILERPLATE_FILE) -> tuple[re.Pattern[str], ...]:
+def boilerplate_patterns(path: Path = config.BOILERPLATE_FILE) -> tuple[re.Pattern[str], ...]:
     """Compile the boilerplate line patterns (one regex a line, ``#`` comments)."""
     return tuple(re.compile(p) for p in _read_lexicon_lines(path))
 
@@ -237,7 +235,7 @@ def detect_script(text: str) -> str:
 # ---------------------------------------------------------------------------
 # reading and validating raw files
 # ---------------------------------------------------------------------------
-def raw_paths(raw_dir: Path = settings.RAW_DIR) -> list[Path]:
+def raw_paths(raw_dir: Path = config.RAW_DIR) -> list[Path]:
     """Return the article files (``*.txt``) of a raw directory, sorted by name."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -253,9 +251,9 @@ def decode_raw(path: Path, data: bytes) -> str:
     CorpusError
         With a message that names the file and the problem.
     """
-    if len(data) > settings.MAX_ARTICLE_BYTES:
+    if len(data) > config.MAX_ARTICLE_BYTES:
         raise CorpusError(
-            path, f"file is {len(data):,} bytes, over the {settings.MAX_ARTICLE_BYTES:,}-byte limit for one article"
+            path, f"file is {len(data):,} bytes, over the {config.MAX_ARTICLE_BYTES:,}-byte limit for one article"
         )
     if not data.strip():
         raise CorpusError(path, "file is empty")
@@ -615,34 +613,3 @@ def load_corpus(
         by_text[_squash(doc.text)] = Path(path).name
         docs.append(doc)
     return docs, errors
-
-
-# ---------------------------------------------------------------------------
-# reading processed records back
-# ---------------------------------------------------------------------------
-def read_document(article_id: str, *, processed_dir: Path | None = None, raw_dir: Path | None = None) -> Document:
-    """Load a prepared article (the clean record plus its raw text)."""
-    import json
-
-    processed_dir = Path(processed_dir or settings.PROCESSED_DIR)
-    raw_dir = Path(raw_dir or settings.RAW_DIR)
-    rec_path = processed_dir / "articles" / f"{article_id}.json"
-    if not rec_path.exists():
-        raise FileNotFoundError(f"{rec_path} is missing: run `python -m analysis prepare` first")
-    record = json.loads(rec_path.read_text(encoding="utf-8"))
-    raw_path = raw_dir / f"{article_id}.txt"
-    raw_text = decode_raw(raw_path, raw_path.read_bytes())
-    doc = Document.from_record(record, raw_text)
-    if hashlib.sha256(raw_path.read_bytes()).hexdigest() != doc.sha256:
-        raise CorpusError(raw_path, "raw file changed since `prepare`: rerun `python -m analysis prepare`")
-    return doc
-
-
-def iter_documents(*, processed_dir: Path | None = None, raw_dir: Path | None = None) -> Iterator[Document]:
-    """Yield every prepared article, sorted by id, one at a time (streaming)."""
-    processed_dir = Path(processed_dir or settings.PROCESSED_DIR)
-    art_dir = processed_dir / "articles"
-    if not art_dir.is_dir():
-        raise FileNotFoundError(f"{art_dir} is missing: run `python -m analysis prepare` first")
-    for rec in sorted(art_dir.glob("*.json")):
-        yield read_document(rec.stem, processed_dir=processed_dir, raw_dir=raw_dir)

@@ -1,41 +1,27 @@
-"""The pipeline stages, each a function from files on disk to files on disk.
+"""The ``prepare`` stage: raw article files to one clean record each, and the corpus table.
 
-Every stage reads ``data/raw`` or earlier stages' outputs in
-``data/processed`` and writes its own outputs atomically (see
-:mod:`analysis._io`).  A stage that fails leaves ``data/processed`` exactly as
-it was.  The CLI (:mod:`analysis.cli`) and ``make book`` run them in order.
-
-``prepare`` loads and cleans the files through
-:func:`analysis.parallel.map_documents` (``n_jobs``, ``backend``,
-``scheduler``): each worker reads one raw file and returns its finished JSON
-record, and the duplicate checks then run sequentially in file order, so the
-outputs are byte-identical whatever the parallelism.
+Each worker of :func:`analysis.parallel.map_documents` reads one raw file and
+returns its finished JSON record; the duplicate checks then run sequentially
+in file order, so the outputs are byte-identical whatever the parallelism.
+The stage is pure: :mod:`analysis.stages` saves what it returns.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import _io, settings
-from .corpus import REPORT_KEYS, CorpusError, Document, _squash, load_article, raw_paths
-from .parallel import check_parallel_args, map_documents
+from analysis import _io
+from analysis.corpus.ingest import REPORT_KEYS, CorpusError, Document, _squash, load_article, raw_paths
+from analysis.parallel import map_documents
+from analysis.stage_api import Context
 
-__all__ = ["StageResult", "prepare", "corpus_table"]
-
-
-@dataclass(frozen=True)
-class StageResult:
-    """What a stage did: its name, the files it wrote, and a one-line summary."""
-
-    name: str
-    outputs: tuple[Path, ...]
-    summary: str
+__all__ = ["prepare", "prepare_summary", "corpus_table"]
 
 
 def _table_row(rec: dict[str, Any]) -> dict[str, Any]:
@@ -136,68 +122,46 @@ def _check_duplicates(
     return good, errors
 
 
-def prepare(
-    raw_dir: Path = settings.RAW_DIR,
-    out_dir: Path = settings.PROCESSED_DIR,
-    *,
-    skip_bad: bool = False,
-    progress: Callable | None = None,
-    warn: Callable[[CorpusError], None] | None = None,
-    n_jobs: int = 1,
-    backend: str = "loky",
-    scheduler: str | None = None,
-) -> StageResult:
-    """Ingest every raw article into a clean record.
-
-    Writes ``articles/<id>.json`` per article and ``corpus.csv``.  Either
-    every file is replaced or none is: all articles are validated first.
-    The outputs are byte-identical whatever ``n_jobs``, ``backend`` and
-    ``scheduler``.
+def prepare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    """Ingest every raw article of ``ctx.raw_dir`` into a clean record.
 
     Parameters
     ----------
-    raw_dir, out_dir : pathlib.Path
-    skip_bad : bool
-        Skip bad files with a warning instead of failing.
-    progress : callable, optional
-        Wraps the iterable of loaded files as they arrive (for example ``tqdm``).
-    warn : callable, optional
-        Receives each skipped :class:`~analysis.corpus.CorpusError`.
-    n_jobs : int, default 1
-        Workers for the per-file load and clean (``-1``: all cores).
-    backend : {"loky", "threading", "dask"}, default "loky"
-    scheduler : str, optional
-        Dask scheduler address (``tcp://host:8786``); see :mod:`analysis.parallel`.
+    inputs : mapping
+        Unused (the stage reads the raw folder).
+    ctx : analysis.stage_api.Context
+        ``raw_dir``, the parallel settings, ``skip_bad``, ``progress`` and ``warn``.
+
+    Returns
+    -------
+    dict
+        ``documents`` (``{article_id: json_text}``), ``corpus`` (one row per
+        article) and ``_skipped`` (the number of bad files skipped).
 
     Raises
     ------
     CorpusError
-        On the first bad article in file order, unless ``skip_bad``.
-    ValueError
-        If ``n_jobs``, ``backend`` or ``scheduler`` is invalid.
+        On the first bad article in file order, unless ``ctx.skip_bad``.
     """
-    check_parallel_args(n_jobs, backend, scheduler)
-    paths = raw_paths(Path(raw_dir))
+    paths = raw_paths(Path(ctx.raw_dir))
     if not paths:
-        raise CorpusError(Path(raw_dir), "no article files (*.txt) found")
-    results = map_documents(
-        _prepare_one, paths, n_jobs=n_jobs, backend=backend, scheduler=scheduler, progress=progress
-    )
-    docs, errors = _check_duplicates(results, skip_bad=skip_bad, warn=warn)
+        raise CorpusError(Path(ctx.raw_dir), "no article files (*.txt) found")
+    results = map_documents(_prepare_one, paths, n_jobs=ctx.n_jobs, backend=ctx.backend,
+                            scheduler=ctx.scheduler, progress=ctx.progress)
+    docs, errors = _check_duplicates(results, skip_bad=ctx.skip_bad, warn=ctx.warn)
     del results
     if not docs:
-        raise CorpusError(Path(raw_dir), "no usable articles (every file was skipped)")
-    out_dir = Path(out_dir)
-    art_dir = out_dir / "articles"
-    outputs = [(art_dir / f"{d.article_id}.json", d.json_text) for d in docs]
-    outputs.append((out_dir / "corpus.csv", _io.frame_to_csv_text(_table_frame([d.row for d in docs]))))
-    written = _io.write_all_or_nothing(outputs)
-    keep = {f"{d.article_id}.json" for d in docs}
-    for stale in art_dir.glob("*.json"):
-        if stale.name not in keep:
-            stale.unlink()
-    n_chars = sum(d.n_chars for d in docs)
-    summary = f"prepare: {len(docs)} articles, {n_chars:,} clean chars" + (
-        f", {len(errors)} skipped" if errors else ""
-    )
-    return StageResult("prepare", tuple(written), summary)
+        raise CorpusError(Path(ctx.raw_dir), "no usable articles (every file was skipped)")
+    return {
+        "documents": {d.article_id: d.json_text for d in docs},
+        "corpus": _table_frame([d.row for d in docs]),
+        "_skipped": len(errors),
+    }
+
+
+def prepare_summary(out: Mapping[str, Any]) -> str:
+    """One line: articles, clean characters, files skipped."""
+    corpus = out["corpus"]
+    n_chars = int(corpus["n_chars_clean"].sum())
+    skipped = out.get("_skipped", 0)
+    return f"prepare: {len(corpus)} articles, {n_chars:,} clean chars" + (f", {skipped} skipped" if skipped else "")

@@ -75,11 +75,11 @@ import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from . import _io, settings
-from .corpus import Document
-from .dates import find_dates
-from .links import claim_id
-from .numbers import figure_rows
+from analysis import config
+from analysis.corpus.ingest import Document
+from analysis.extract.dates import find_dates
+from analysis.extract.figures import figure_rows
+from analysis.extract.ids import claim_id
 
 __all__ = [
     "TYPES",
@@ -110,17 +110,16 @@ __all__ = [
     "load_glosses",
     "gloss_for",
     "claims_html",
-    "build",
 ]
 
 #: Sentence types, in priority order, then the fallback.
 TYPES: tuple[str, ...] = ("recommendation", "prediction", "causal", "fact", "other")
 
-CUES_FILE: Path = settings.LEXICON_DIR / "cues.yaml"
-ENTITIES_FILE: Path = settings.LEXICON_DIR / "entities.yaml"
-STRATEGIES_FILE: Path = settings.LEXICON_DIR / "strategies.yaml"
-GOLD_FILE: Path = settings.LEXICON_DIR / "labels" / "claims_gold.csv"
-GLOSSES_FILE: Path = settings.LEXICON_DIR / "glosses.yaml"
+CUES_FILE: Path = config.CUES_FILE
+ENTITIES_FILE: Path = config.ENTITIES_FILE
+STRATEGIES_FILE: Path = config.STRATEGIES_FILE
+GOLD_FILE: Path = config.CLAIMS_GOLD_FILE
+GLOSSES_FILE: Path = config.GLOSSES_FILE
 
 CLAIM_COLUMNS = [
     "claim_id", "article_id", "sentence", "start", "end", "type", "themes", "entities",
@@ -372,7 +371,7 @@ def concrete_dates(sentence: str) -> list[str]:
 def _pos_tokenizer():
     import jieba.posseg
 
-    from .segment import get_tokenizer
+    from analysis.segment import get_tokenizer
 
     return jieba.posseg.POSTokenizer(get_tokenizer())
 
@@ -663,7 +662,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.asarray([f"cue_{n}" for n in self._NAMES], dtype=object)
 
 
-def make_classifier(*, random_state: int = settings.SEED, C: float = 1.0):
+def make_classifier(*, random_state: int = config.SEED, C: float = 1.0):
     """A logistic regression over cue counts and character 1–2-gram TF-IDF.
 
     Parameters
@@ -783,7 +782,7 @@ def claims_html(claims: pd.DataFrame, *, glosses: dict[str, str] | None = None, 
     """
     from html import escape
 
-    from .links import source_href
+    from analysis.extract.ids import source_href
 
     glosses = glosses or {}
     names = {s["id"]: s["name"] for s in load_strategies()}
@@ -802,42 +801,3 @@ def claims_html(claims: pd.DataFrame, *, glosses: dict[str, str] | None = None, 
     return "\n".join(out)
 
 
-def _claims_one(doc: Document) -> pd.DataFrame:
-    # module-level so that it pickles for joblib / Dask workers
-    return claims_frame([doc])
-
-
-def build(
-    processed_dir: Path = settings.PROCESSED_DIR,
-    raw_dir: Path = settings.RAW_DIR,
-    *,
-    n_jobs: int = 1,
-    backend: str = "loky",
-    scheduler: str | None = None,
-) -> tuple[list[Path], str]:
-    """Pipeline stage: write ``claims.csv``.
-
-    Parameters
-    ----------
-    processed_dir, raw_dir : pathlib.Path
-    n_jobs, backend, scheduler
-        Parallel execution per article (see :func:`analysis.parallel.map_articles`);
-        the output is identical whatever they are.
-
-    Returns
-    -------
-    (list of pathlib.Path, str)
-        The written file and a one-line summary.
-    """
-    from .parallel import map_articles
-
-    processed_dir = Path(processed_dir)
-    frames = map_articles(_claims_one, processed_dir=processed_dir, raw_dir=raw_dir,
-                          n_jobs=n_jobs, backend=backend, scheduler=scheduler)
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
-    if df.empty:
-        raise ValueError(f"no sentences found under {processed_dir / 'articles'}")
-    path = _io.atomic_write_csv(processed_dir / "claims.csv", df)
-    counts = df["type"].value_counts()
-    parts = ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TYPES)
-    return [path], f"claims: {len(df)} sentences, {parts}"

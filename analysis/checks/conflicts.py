@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import _io, settings
+from analysis import config
 
 __all__ = [
     "NUMBER_COLUMNS",
@@ -64,9 +64,6 @@ __all__ = [
     "attach_claims",
     "load_external",
     "find_conflicts",
-    "conflict_table",
-    "load_numbers",
-    "build",
 ]
 
 NUMBER_COLUMNS = ["article_id", "quote", "start", "end", "value", "unit", "subject", "hedge"]
@@ -81,9 +78,9 @@ CONFLICT_COLUMNS = [
     "agree", "ratio", "n_articles", "like_for_like", "note",
 ]
 #: The canonical quantities.
-QUANTITIES_FILE: Path = settings.LEXICON_DIR / "quantities.yaml"
+QUANTITIES_FILE: Path = config.QUANTITIES_FILE
 #: External, sourced figures.
-EXTERNAL_FILE: Path = settings.EXTERNAL_DIR / "external_metrics.csv"
+EXTERNAL_FILE: Path = config.EXTERNAL_METRICS_FILE
 #: ``article_id`` of the external figures.
 EXTERNAL_ID = "external"
 #: Relations a quantity may have with a ``related`` one.
@@ -405,14 +402,6 @@ def load_external(path: Path = EXTERNAL_FILE) -> pd.DataFrame:
                                        "window_text", "source", "date"])
 
 
-def _dates(processed_dir: Path) -> dict[str, str]:
-    path = Path(processed_dir) / "corpus.csv"
-    if not path.exists():
-        return {}
-    corpus = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return dict(zip(corpus["article_id"], corpus.get("date", pd.Series([""] * len(corpus))), strict=True))
-
-
 def assign_quantities(numbers: pd.DataFrame, lexicon: QuantityLexicon | None = None) -> pd.DataFrame:
     """Add a ``quantity`` column (``""`` for none) to a figures table.
 
@@ -526,79 +515,3 @@ def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
     out = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     return out.sort_values(["quantity", "article_a", "article_b", "value_a", "value_b", "claim_a", "claim_b"],
                            ignore_index=True)
-
-
-def conflict_table(processed_dir: Path = settings.PROCESSED_DIR, tolerance: float = TOLERANCE) -> pd.DataFrame:
-    """Compute the conflicts table from the files of ``processed_dir`` without writing anything.
-
-    Reads ``numbers.csv`` and ``claims.csv`` (and ``corpus.csv`` for the articles' dates, if present)
-    from ``processed_dir``, and the external figures from ``external/external_metrics.csv`` next to it
-    when that file exists.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``numbers.csv`` or ``claims.csv`` has not been written yet.
-    """
-    processed_dir = Path(processed_dir)
-    path = processed_dir / "numbers.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run the numbers stage first")
-    cpath = processed_dir / "claims.csv"
-    if not cpath.exists():
-        raise FileNotFoundError(f"{cpath} is missing: run the claims stage first")
-    numbers = pd.read_csv(path, dtype={"subject": str, "hedge": str, "quote": str}, keep_default_na=False)
-    numbers["value"] = pd.to_numeric(numbers["value"], errors="coerce")
-    dates = _dates(processed_dir)
-    numbers["date"] = [dates.get(a, "") for a in numbers["article_id"]]
-    claims = pd.read_csv(cpath, dtype=str, keep_default_na=False)
-    claims[["start", "end"]] = claims[["start", "end"]].astype(int)
-    epath = processed_dir.parent / "external" / EXTERNAL_FILE.name
-    external = load_external(epath) if epath.exists() else None
-    return find_conflicts(numbers, tolerance, claims=claims, external=external)
-
-
-def load_numbers(processed_dir: Path = settings.PROCESSED_DIR) -> pd.DataFrame:
-    """Read ``numbers.csv``; if the numbers stage has not run, compute it in memory.
-
-    The fallback calls ``analysis.numbers.numbers_table`` on the prepared
-    documents without writing anything.
-
-    Raises
-    ------
-    FileNotFoundError
-        If neither ``numbers.csv`` nor ``analysis.numbers`` is available.
-    """
-    path = Path(processed_dir) / "numbers.csv"
-    if path.exists():
-        df = pd.read_csv(path, dtype={"subject": str, "hedge": str, "quote": str}, keep_default_na=False)
-    else:
-        try:
-            from . import numbers as _numbers
-        except ImportError:
-            raise FileNotFoundError(f"{path} is missing and analysis.numbers is not available") from None
-        from .corpus import iter_documents
-
-        df = _numbers.numbers_table(list(iter_documents(processed_dir=processed_dir)))
-        df = df.astype({"hedge": str, "subject": str})
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
-    return df.sort_values(["article_id", "start"], ignore_index=True)
-
-
-def build(processed_dir: Path = settings.PROCESSED_DIR, tolerance: float = TOLERANCE) -> tuple[list[Path], str]:
-    """Pipeline stage: read ``numbers.csv`` and ``claims.csv``, write ``fact_conflicts.csv``.
-
-    See :func:`conflict_table` for the inputs.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``numbers.csv`` or ``claims.csv`` has not been written yet.
-    """
-    conflicts = conflict_table(processed_dir, tolerance)
-    out = _io.atomic_write_csv(Path(processed_dir) / "fact_conflicts.csv", conflicts)
-    like = conflicts[conflicts["like_for_like"]] if len(conflicts) else conflicts
-    n_q = like["quantity"].nunique()
-    n_dis = int((~like["agree"]).sum()) if len(like) else 0
-    return [out], (f"conflicts: {n_q} shared quantities, {len(like)} pairs, {n_dis} disagree "
-                   f"(+{len(conflicts) - len(like)} related pairs)")

@@ -26,8 +26,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import settings
-from .corpus import CorpusError, Document, load_article, load_corpus, raw_paths
+from analysis import config
+from analysis.corpus.ingest import CorpusError, Document, load_article, load_corpus, raw_paths
 
 __all__ = ["LICENCE_NOTE", "next_name", "provenance_row", "add_article"]
 
@@ -154,7 +154,7 @@ def _commit(files: list[tuple[Path, bytes]]) -> None:
         raise
 
 
-def add_article(path: Path, raw_dir: Path = settings.RAW_DIR, *, name: str | None = None) -> str:
+def add_article(path: Path, raw_dir: Path = config.RAW_DIR, *, name: str | None = None) -> str:
     """Validate an article and register it in the raw corpus.
 
     Parameters

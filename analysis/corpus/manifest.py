@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import settings
+from analysis import config
 
 __all__ = ["KEY_PACKAGES", "versions_table", "manifest_entries", "manifest_table", "verify_manifest", "sha256_file"]
 
@@ -35,7 +35,7 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def manifest_entries(raw_dir: Path = settings.RAW_DIR) -> dict[str, str]:
+def manifest_entries(raw_dir: Path = config.RAW_DIR) -> dict[str, str]:
     """Parse ``MANIFEST.sha256`` (``sha256sum`` format) into ``{file name: digest}``."""
     path = Path(raw_dir) / "MANIFEST.sha256"
     if not path.exists():
@@ -51,7 +51,7 @@ def manifest_entries(raw_dir: Path = settings.RAW_DIR) -> dict[str, str]:
     return out
 
 
-def manifest_table(raw_dir: Path = settings.RAW_DIR) -> pd.DataFrame:
+def manifest_table(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     """The manifest with a check of each file against its recorded digest."""
     rows = []
     for name, digest in sorted(manifest_entries(raw_dir).items()):
@@ -61,7 +61,7 @@ def manifest_table(raw_dir: Path = settings.RAW_DIR) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "sha256 (prefix)", "check"])
 
 
-def verify_manifest(raw_dir: Path = settings.RAW_DIR) -> list[str]:
+def verify_manifest(raw_dir: Path = config.RAW_DIR) -> list[str]:
     """Return the problems (missing, changed or unlisted files); empty when all is well."""
     raw_dir = Path(raw_dir)
     entries = manifest_entries(raw_dir)

@@ -30,16 +30,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from . import _io, settings
-from .corpus import REPORT_KEYS, Document, iter_documents
-from .links import claim_id, sentence_anchor
+from analysis.corpus.ingest import REPORT_KEYS, Document
+from analysis.extract.ids import claim_id, sentence_anchor
 
-__all__ = ["CLAIM_TYPES", "heading_text", "md_escape", "esc", "safe_url", "render_body", "article_page", "index_page", "build"]
+__all__ = ["CLAIM_TYPES", "heading_text", "md_escape", "esc", "safe_url", "render_body", "article_page", "index_page"]
 
 #: Claim types that get their own CSS class; anything else renders as ``other``.
 CLAIM_TYPES = ("recommendation", "prediction", "causal", "fact", "other")
@@ -148,29 +146,6 @@ def safe_url(url: object) -> str | None:
 
 def _css_type(value: object) -> str:
     return value if isinstance(value, str) and value in CLAIM_TYPES else "other"
-
-
-# ---------------------------------------------------------------------------
-# reading inputs
-# ---------------------------------------------------------------------------
-def read_claims(processed_dir: Path) -> pd.DataFrame:
-    """Read ``claims.csv`` and check the columns this module needs.
-
-    Raises
-    ------
-    FileNotFoundError
-        When the claims stage has not run.
-    ValueError
-        When a required column is missing.
-    """
-    path = Path(processed_dir) / "claims.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `python -m analysis claims` first")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    return df
 
 
 def _article_sentences(doc: Document, claims: pd.DataFrame) -> list[dict]:
@@ -398,60 +373,3 @@ def index_page(entries: Iterable[tuple[Document, int]]) -> str:
         "To add an article of your own, see {doc}`../appendix/add-article`.",
         "",
     ])
-
-
-# ---------------------------------------------------------------------------
-# the stage
-# ---------------------------------------------------------------------------
-def build(
-    processed_dir: Path = settings.PROCESSED_DIR,
-    raw_dir: Path = settings.RAW_DIR,
-    book_dir: Path = settings.BOOK_DIR,
-) -> tuple[list[Path], str]:
-    """Pipeline stage: write the article pages and their index.
-
-    Parameters
-    ----------
-    processed_dir : pathlib.Path
-        Holds ``articles/*.json`` (from ``prepare``) and ``claims.csv``.
-    raw_dir : pathlib.Path
-        The raw articles (the sentences are checked against them).
-    book_dir : pathlib.Path
-        The book's source folder; pages go to ``book_dir / "articles"``.
-
-    Returns
-    -------
-    (list of pathlib.Path, str)
-        The pages written or already up to date, and a one-line summary.
-
-    Raises
-    ------
-    FileNotFoundError
-        When ``prepare`` or ``claims`` has not run.
-    ValueError
-        When ``claims.csv`` disagrees with the articles.
-    """
-    out_dir = Path(book_dir) / "articles"
-    claims = read_claims(Path(processed_dir))
-    pages: list[tuple[Path, str]] = []
-    entries: list[tuple[Document, int]] = []
-    for doc in iter_documents(processed_dir=Path(processed_dir), raw_dir=Path(raw_dir)):
-        sents = _article_sentences(doc, claims)
-        pages.append((out_dir / f"{doc.article_id}.md", article_page(doc, sents)))
-        entries.append((doc, len(sents)))
-    if not entries:
-        raise ValueError(f"no prepared articles in {Path(processed_dir) / 'articles'}")
-    unknown = sorted(set(claims["article_id"]) - {d.article_id for d, _ in entries})
-    if unknown:
-        raise ValueError(f"claims.csv has sentences of unknown article(s) {', '.join(unknown)}: rerun the pipeline")
-    pages.append((out_dir / "index.md", index_page(entries)))
-    changed = [(p, t) for p, t in pages if not p.exists() or p.read_text(encoding="utf-8") != t]
-    _io.write_all_or_nothing(changed)
-    keep = {p.name for p, _ in pages}
-    stale = sorted(p for p in out_dir.glob("*.md") if p.name not in keep)
-    for p in stale:
-        p.unlink()
-    n_sent = sum(n for _, n in entries)
-    summary = (f"pages: {len(entries)} article pages, {n_sent:,} sentence anchors, "
-               f"{len(changed)} written, {len(stale)} stale removed")
-    return [p for p, _ in pages], summary

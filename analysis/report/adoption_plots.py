@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._bass import BassFit, bass_cumulative, gbm_cumulative, pulse_effort
-from .scenarios import WECHAT_LAUNCH
+from analysis.adoption._bass import BassFit, bass_cumulative, gbm_cumulative, pulse_effort
+from analysis.adoption.wechat import WECHAT_LAUNCH
 
 __all__ = ["plot_cascades", "plot_gbm", "plot_phase", "plot_tornado", "plot_wechat"]
 

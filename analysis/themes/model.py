@@ -39,7 +39,6 @@ column lists the claim ids behind the stance.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -50,9 +49,9 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from . import _io, settings
-from .claims import load_strategies
-from .segment import content_tokens, passthrough
+from analysis import config
+from analysis.extract.claims import load_strategies
+from analysis.segment import content_tokens, passthrough
 
 __all__ = [
     "ThemeModel",
@@ -64,9 +63,7 @@ __all__ = [
     "sentence_stance",
     "strategy_stance",
     "topic_tokens",
-    "read_claims",
     "stance_matrix",
-    "build",
 ]
 
 STANCES: tuple[str, ...] = ("supports", "criticises", "reports", "absent")
@@ -300,7 +297,7 @@ def topic_stability(
     n_topics: int = N_TOPICS,
     n_runs: int = N_RUNS,
     drop: float = DROP_FRACTION,
-    seed: int = settings.SEED,
+    seed: int = config.SEED,
     reference: ThemeModel | None = None,
 ) -> pd.DataFrame:
     """Refit the topic model on perturbed data and match its topics to the reference.
@@ -493,40 +490,3 @@ def topic_tokens(sentences: Sequence[str], min_length: int = 2) -> list[list[str
     ``min_length`` are dropped.
     """
     return [[w for w in content_tokens(s) if len(w) >= min_length] for s in sentences]
-
-
-def read_claims(processed_dir: Path = settings.PROCESSED_DIR) -> pd.DataFrame:
-    """Read ``claims.csv`` (written by :func:`analysis.claims.build`)."""
-    path = Path(processed_dir) / "claims.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run the claims stage first")
-    return pd.read_csv(path, dtype={"themes": str, "entities": str, "polarity": str, "criticism": str},
-                       keep_default_na=False)
-
-
-def build(processed_dir: Path = settings.PROCESSED_DIR) -> tuple[list[Path], str]:
-    """Pipeline stage: write themes, stability, topic_codebook and strategy_stance CSVs.
-
-    Returns
-    -------
-    (list of pathlib.Path, str)
-    """
-    processed_dir = Path(processed_dir)
-    claims = read_claims(processed_dir)
-    docs = topic_tokens(claims["sentence_clean"])
-    model = ThemeModel(n_topics=N_TOPICS).fit(docs)
-    terms = model.top_terms(10)
-    stab = topic_stability(docs, reference=model)
-    codebook = topic_codebook(model.transform(docs), claims, terms)
-    stance = strategy_stance(claims)
-    outputs = [
-        (processed_dir / "themes.csv", _io.frame_to_csv_text(terms)),
-        (processed_dir / "theme_stability.csv", _io.frame_to_csv_text(stab)),
-        (processed_dir / "topic_codebook.csv", _io.frame_to_csv_text(codebook)),
-        (processed_dir / "strategy_stance.csv", _io.frame_to_csv_text(stance)),
-    ]
-    written = _io.write_all_or_nothing(outputs)
-    counts = stance["stance"].value_counts()
-    summary = (f"themes: {model.n_topics} topics, stability {stability_score(stab):.2f}; stance "
-               + ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STANCES))
-    return written, summary

@@ -1,0 +1,151 @@
+"""WeChat's adoption curve: the quarterly MAU series, its Bass fit, and the forecast.
+
+Time is measured in years since WeChat's launch on 2011-01-21 (Tencent), and each quarterly MAU figure is
+placed at the **end** of its quarter (the date Tencent reports it for).  The launch itself is added as the
+point ``(0, 0)``.  Only the 2013Q1-2014Q2 series is fitted, so the 2014Q3-2018Q4 forecast is out of sample.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.adoption._bass import BassFit, bass_cumulative, fit_bass
+
+__all__ = [
+    "WECHAT_LAUNCH",
+    "FORECAST_START",
+    "FORECAST_END",
+    "N_BOOT",
+    "quarter_end_years",
+    "years_since_launch",
+    "load_wechat_mau",
+    "fit_wechat",
+    "default_bass",
+    "forecast_frame",
+    "fit_frame",
+    "wechat_base",
+    "article_claims",
+]
+
+#: WeChat's launch date (Tencent).
+WECHAT_LAUNCH = "2011-01-21"
+FORECAST_START, FORECAST_END = "2014Q3", "2018Q4"
+N_BOOT = 1000
+
+
+def years_since_launch(period: str) -> float:
+    """Years (365.25 days) from WeChat's launch to the 15th of the month ``period`` (``"2013-10"``)."""
+    ts = pd.Period(period, freq="M").start_time + pd.Timedelta(days=14)
+    return (ts - pd.Timestamp(WECHAT_LAUNCH)).days / 365.25
+
+
+def quarter_end_years(quarters: list[str] | pd.Series, launch: str = WECHAT_LAUNCH) -> np.ndarray:
+    """Years from ``launch`` to the last day of each quarter (``"2013Q1"`` -> 2013-03-31), 365.25-day years."""
+    end = pd.PeriodIndex(list(quarters), freq="Q").end_time.normalize()
+    return np.asarray((end - pd.Timestamp(launch)).days / 365.25, dtype=float)
+
+
+def load_wechat_mau(external_dir: Path = config.EXTERNAL_DIR) -> pd.DataFrame:
+    """WeChat's quarterly MAU (millions) with the launch point ``(t=0, mau=0)`` prepended.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quarter, t, mau_millions, source``, sorted by ``t``.
+    """
+    df = pd.read_csv(Path(external_dir) / "wechat_mau_2013_2014.csv")
+    if df.empty or df["mau_millions"].isna().any():
+        raise ValueError("wechat_mau_2013_2014.csv is empty or has missing values")
+    df = df.assign(t=quarter_end_years(df["quarter"]))
+    launch = pd.DataFrame([{"quarter": "launch", "mau_millions": 0.0, "t": 0.0,
+                            "source": f"WeChat launch {WECHAT_LAUNCH} (Tencent): about zero users"}])
+    out = pd.concat([launch, df[["quarter", "mau_millions", "t", "source"]]], ignore_index=True)
+    return out.sort_values("t", kind="stable").reset_index(drop=True)[["quarter", "t", "mau_millions", "source"]]
+
+
+def fit_wechat(external_dir: Path = config.EXTERNAL_DIR, *, n_boot: int = N_BOOT,
+               seed: int = config.SEED) -> BassFit:
+    """Bass fit of WeChat's MAU (the adopter stock) with a residual bootstrap."""
+    d = load_wechat_mau(external_dir)
+    return fit_bass(d["t"].to_numpy(), d["mau_millions"].to_numpy(), kind="cumulative", n_boot=n_boot, seed=seed)
+
+
+@lru_cache(maxsize=4)
+def _default_bass(external_dir: str) -> tuple[float, float, float]:
+    f = fit_wechat(Path(external_dir), n_boot=20, seed=config.SEED)
+    return (f.p, f.q, f.m)
+
+
+def default_bass(external_dir: Path = config.EXTERNAL_DIR) -> tuple[float, float, float]:
+    """Point estimate ``(p, q, m)`` of WeChat's Bass fit (m in millions of MAU)."""
+    return _default_bass(str(external_dir))
+
+
+def forecast_frame(fit: BassFit, start: str = FORECAST_START, end: str = FORECAST_END,
+                   level: float = 0.9) -> pd.DataFrame:
+    """Quarterly forecast with a bootstrap band: ``quarter, p05, p50, p95`` (millions, 1 decimal)."""
+    quarters = [str(q) for q in pd.period_range(start, end, freq="Q")]
+    if not quarters:
+        raise ValueError(f"no quarters between {start} and {end}")
+    lo, mid, hi = fit.band(quarter_end_years(quarters), level=level)
+    lo_name, hi_name = f"p{round(100 * (1 - level) / 2):02d}", f"p{round(100 * (1 + level) / 2):02d}"
+    return pd.DataFrame({"quarter": quarters, lo_name: np.round(lo, 1), "p50": np.round(mid, 1),
+                         hi_name: np.round(hi, 1)})
+
+
+def fit_frame(fit: BassFit) -> pd.DataFrame:
+    """Point estimates and bootstrap intervals as a tidy frame (rounded)."""
+    rows = [("p", fit.p, 4), ("q", fit.q, 4), ("m", fit.m, 1), ("peak_time", fit.peak_time, 3)]
+    return pd.DataFrame([{"parameter": k, "estimate": round(v, d), "lo": round(fit.ci[k][0], d),
+                          "hi": round(fit.ci[k][1], d)} for k, v, d in rows])
+
+
+def wechat_base(bass: tuple[float, float, float], t: float) -> float:
+    """WeChat's fitted MAU (millions) at ``t`` years after launch."""
+    return float(bass_cumulative([t], *bass)[0])
+
+
+def article_claims(numbers: pd.DataFrame | None, claims: pd.DataFrame | None,
+                   corpus: pd.DataFrame | None) -> pd.DataFrame:
+    """WeChat user figures claimed in the articles, dated for plotting (not fitted).
+
+    Only figures written with digits are kept (not 几亿).  The date is the last ``YYYY年M月`` before the figure
+    in the claim sentence that holds it, else the article's date; undated figures are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, quote, unit, millions, date, t, kind`` (``kind``: users or registrations), sorted.
+    """
+    cols = ["article_id", "quote", "unit", "millions", "date", "t", "kind"]
+    if numbers is None or len(numbers) == 0:
+        return pd.DataFrame(columns=cols)
+    sel = numbers[numbers["subject"].astype(str).str.contains(r"^wechat (?:users|registered)", case=False)
+                  & numbers["unit"].isin(["users", "registrations"]) & (numbers["value"] >= 1e8)
+                  & numbers["quote"].astype(str).str.contains(r"\d")]
+    dates = {} if corpus is None else dict(zip(corpus["article_id"], corpus["date"], strict=False))
+    rows = []
+    for r in sel.itertuples(index=False):
+        date = None
+        if claims is not None and len(claims):
+            c = claims[(claims["article_id"] == r.article_id) & (claims["start"] <= r.start)
+                       & (claims["end"] >= r.end)]
+            for sent, c_start in zip(c["sentence"].astype(str), c["start"], strict=True):
+                # the last explicit month before the figure, in the same sentence
+                found = re.findall(r"(20\d\d)年(\d{1,2})月", sent[: max(int(r.start) - int(c_start), 0)])
+                if found:
+                    date = pd.Timestamp(int(found[-1][0]), int(found[-1][1]), 15)
+        if date is None and isinstance(dates.get(r.article_id), str):
+            date = pd.Timestamp(dates[r.article_id])
+        if date is None:
+            continue
+        t = (date - pd.Timestamp(WECHAT_LAUNCH)).days / 365.25
+        rows.append({"article_id": r.article_id, "quote": r.quote, "unit": r.unit, "millions": r.value / 1e6,
+                     "date": date.strftime("%Y-%m-%d"), "t": round(t, 4), "kind": r.unit})
+    return pd.DataFrame(rows, columns=cols).sort_values(["t", "article_id"]).reset_index(drop=True)

@@ -1,0 +1,81 @@
+"""The ``numbers`` and ``claims`` stages: per-document extraction, mapped over the articles.
+
+Both are pure: each maps a per-article function over the prepared documents
+(:func:`analysis.corpus.documents.map_articles`, in parallel when asked) and
+returns one table, which :mod:`analysis.stages` saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from analysis.corpus.documents import map_articles
+from analysis.corpus.ingest import Document
+from analysis.extract.claims import CLAIM_COLUMNS, TYPES, claims_frame
+from analysis.extract.figures import combine_frames, extract_numbers
+from analysis.stage_api import Context
+
+__all__ = ["numbers", "numbers_summary", "claims", "claims_summary"]
+
+
+def _map(func, ctx: Context) -> list[pd.DataFrame]:
+    return map_articles(func, processed_dir=ctx.processed_dir, raw_dir=ctx.raw_dir, n_jobs=ctx.n_jobs,
+                        backend=ctx.backend, scheduler=ctx.scheduler, progress=ctx.progress)
+
+
+def numbers(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
+    """Extract the figures of every prepared article.
+
+    Parameters
+    ----------
+    inputs : mapping
+        ``corpus`` (only checked to exist: the stage reads the documents).
+    ctx : analysis.stage_api.Context
+
+    Returns
+    -------
+    dict
+        ``numbers``: one row per figure, sorted by article and position.
+    """
+    frames = _map(extract_numbers, ctx)
+    return {"numbers": combine_frames(frames), "_n_articles": len(frames)}
+
+
+def numbers_summary(out: Mapping[str, Any]) -> str:
+    """One line: figures and articles."""
+    return f"numbers: {len(out['numbers'])} figures in {out.get('_n_articles', 0)} articles"
+
+
+def _claims_one(doc: Document) -> pd.DataFrame:
+    # module-level so that it pickles for joblib / Dask workers
+    return claims_frame([doc])
+
+
+def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
+    """Split every prepared article into sentences and type each claim.
+
+    Returns
+    -------
+    dict
+        ``claims``: one row per sentence.
+
+    Raises
+    ------
+    ValueError
+        If the articles hold no sentence at all.
+    """
+    frames = _map(_claims_one, ctx)
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+    if df.empty:
+        raise ValueError("no sentences found in the prepared articles")
+    return {"claims": df}
+
+
+def claims_summary(out: Mapping[str, Any]) -> str:
+    """One line: sentences by claim type."""
+    df = out["claims"]
+    counts = df["type"].value_counts()
+    return f"claims: {len(df)} sentences, " + ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TYPES)
