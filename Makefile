@@ -1,6 +1,7 @@
 # Laiwang vs WeChat -- the book, built from code.
 # `make help` lists the targets.  Everything runs inside .venv, which `make venv`
-# creates from the pinned requirements.txt.
+# creates from requirements.lock (every package pinned, with hashes; `make lock`
+# regenerates it from requirements.txt).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -13,6 +14,9 @@ PY         := $(BIN)/python
 STAMP      := $(VENV)/.installed
 CACHE      := .cache
 JOBS       ?= 1
+UV_VERSION := 0.13.8
+DATA_STAMP := data/processed/.stamp
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
 
 # Deterministic, quiet, self-contained runs (the kernels inherit these).
 export PYTHONHASHSEED  := 0
@@ -22,42 +26,58 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(wildcard data/lexicon/*) $(wildcard data/lexicon/labels/*)
+PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(wildcard data/lexicon/*.*) $(wildcard data/lexicon/labels/*) $(wildcard data/lexicon/translations/*)
 NOTEBOOKS   := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' 2>/dev/null)
 
-.PHONY: help venv data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate
+.PHONY: help venv lock data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate
 
 ## help: list the targets
 help:
 	@echo "Targets:"
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/' | expand -t 18
 
-## venv: create .venv and install the pinned requirements and the package
+## venv: create .venv from requirements.lock (hash-checked), then the package itself
 venv: $(STAMP)
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(PY) tools/write_fonts_conf.py $(CACHE)/fonts.conf
-	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache now, not inside a notebook
 	touch $@
 
-## data: run the whole pipeline (data/raw -> data/processed, article pages); skipped when up to date
-data: data/processed/.stamp
-data/processed/.stamp: $(STAMP) $(PKG_SOURCES) $(wildcard data/raw/*.txt) $(wildcard data/external/*)
+# The CJK font for Chromium, and matplotlib's font cache built now, not inside a notebook.
+$(CACHE)/fonts.conf: $(STAMP) tools/write_fonts_conf.py
+	$(PY) tools/write_fonts_conf.py $@
+	$(PY) -c "import matplotlib.pyplot"
+
+## lock: regenerate requirements.lock (and requirements-bench.lock) from requirements.txt, with hashes
+lock:
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile requirements.txt $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile requirements.txt requirements-bench.txt $(LOCK_FLAGS) -o requirements-bench.lock
+	@echo "requirements.lock: $$(grep -c '^[A-Za-z0-9]' requirements.lock) packages"
+
+## data: run the whole pipeline (data/raw -> data/processed/NN_stage/, article pages); skipped when up to date
+data: $(DATA_STAMP)
+$(DATA_STAMP): $(STAMP) $(CACHE)/fonts.conf $(PKG_SOURCES) $(wildcard data/raw/*) $(wildcard data/external/*)
 	$(PY) -m analysis all --jobs $(JOBS)
 	touch $@
 
-# Executed notebooks are cached by jupyter-cache, which keys only on code cells:
-# when the package, the lexicons or the processed data change, drop the cache.
-_build/.pkg-stamp: $(PKG_SOURCES) $(wildcard data/processed/*.csv)
+# When the package, the lexicons or the processed data change, every chapter must be
+# re-executed and re-read: jupyter-cache keys only on a notebook's code cells (so drop
+# the cache), and Sphinx re-reads only the sources that changed (so build with --all,
+# until a build has succeeded against this state; _build/.book-stamp records it).
+_build/.pkg-stamp: $(PKG_SOURCES) $(DATA_STAMP)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-## book: set up, run the pipeline and build the HTML site in _build/html
+## book: set up, run the pipeline and build the HTML site in _build/html (every chapter up to date with the data)
 book: data _build/.pkg-stamp
-	$(BIN)/jb build . -n --keep-going
+	@if [ _build/.pkg-stamp -nt _build/.book-stamp ]; then all=--all; \
+	  echo "book: the data or the package changed since the last build, so every page is re-read"; fi; \
+	echo "$(BIN)/jb build . -n --keep-going $$all"; \
+	$(BIN)/jb build . -n --keep-going $$all
+	touch -r _build/.pkg-stamp _build/.book-stamp
 	@echo "Open _build/html/index.html"
 
 ## book-strict: a clean, warnings-as-errors build of every page (what CI runs)
@@ -79,7 +99,8 @@ nbval: data
 
 ## evaluate: precision/recall of the figures and accuracy of the claim types on the labelled samples
 evaluate: data
-	$(PY) -m analysis.evaluate
+	$(PY) -m analysis evaluate
+	@$(PY) -c "from analysis import catalog; print(catalog.load('evaluation').to_string(index=False))"
 
 ## notebooks: re-execute every notebook in place (after changing the analysis)
 notebooks: data
@@ -114,12 +135,12 @@ pages: book
 
 ## bench: run every benchmark (about 15 min on 2 cores); tables in benchmarks/results/, shown in the book
 bench: data
-	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
 	$(PY) benchmarks/run_all.py
 
-## clean: remove the build and the generated data
+## clean: remove the build and the generated data (data/processed, a killed run's leftovers, book/articles)
 clean:
-	rm -rf _build data/processed book/articles $(CACHE)/jieba.cache
+	rm -rf _build data/processed data/.processed.staging-* data/.processed.old book/articles $(CACHE)/jieba.cache
 
 ## clean-all: also remove the virtual environment and caches
 clean-all: clean

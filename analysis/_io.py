@@ -5,13 +5,17 @@ Everything the pipeline writes goes through these helpers, so that
 * a crash never leaves a half-written file (write to a temporary file in the
   same directory, then :func:`os.replace`), and
 * two clean runs give byte-identical files (sorted keys, fixed float
-  formatting, ``\\n`` line endings, no timestamps).
+  formatting, ``\\n`` line endings, no timestamps), and
+* a whole folder can replace another in one step (:func:`exchange_dirs`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,3 +104,64 @@ def write_all_or_nothing(outputs: Iterable[tuple[Path, str]]) -> list[Path]:
     for tmp, path in staged:
         os.replace(tmp, path)
     return [p for _, p in staged]
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _renameat2_exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` with Linux's ``renameat2(RENAME_EXCHANGE)``; ``False`` if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no glibc >= 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # the file system cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def exchange_dirs(new: Path, current: Path, old: Path) -> bool:
+    """Put folder ``new`` in the place of ``current``, keeping the previous one at ``old``.
+
+    On Linux the two folders swap places in a single atomic step
+    (``renameat2`` with ``RENAME_EXCHANGE``): a reader, or a process killed at
+    any instant, sees either the previous folder or the new one at
+    ``current``, never neither.  Where that call is unavailable, it falls back
+    to two renames (``current -> old``, ``new -> current``), between which
+    ``current`` briefly does not exist; the caller's recovery step must then
+    move ``old`` back if ``current`` is missing.
+
+    Parameters
+    ----------
+    new : pathlib.Path
+        The folder to install; after the call it no longer exists.
+    current : pathlib.Path
+        The destination.  If it does not exist, ``new`` is simply renamed.
+    old : pathlib.Path
+        Where the previous ``current`` ends up (must not exist); the caller
+        removes it.
+
+    Returns
+    -------
+    bool
+        Whether there was a previous folder (now at ``old``).
+    """
+    new, current, old = Path(new), Path(current), Path(old)
+    if not current.exists():
+        os.replace(new, current)
+        return False
+    if _renameat2_exchange(new, current):
+        os.replace(new, old)  # ``new`` now holds the previous folder
+        return True
+    os.replace(current, old)
+    os.replace(new, current)
+    return True

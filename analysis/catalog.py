@@ -32,7 +32,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -286,7 +286,10 @@ def _check_columns(art: Artefact, columns: list[str], where: Path) -> None:
     got = list(columns)
     for i, col in enumerate(declared):
         if col not in got:
-            raise SchemaError(f"{where}: column {col!r} is missing (declared for {art.name!r} in analysis/catalog.py)")
+            instead = got[i] if i < len(got) and got[i] not in declared else None
+            found = f", found {instead!r} in its place" if instead is not None else ""
+            raise SchemaError(f"{where}: column {col!r} is missing{found} "
+                              f"(declared for {art.name!r} in analysis/catalog.py)")
         if i < len(got) and got[i] != col:
             raise SchemaError(f"{where}: column {i + 1} is {got[i]!r}, expected {col!r}")
     if not art.extra_columns and len(got) > len(declared):
@@ -322,7 +325,14 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     file = path(name, root)
     if not file.exists():
         raise _missing(name, root)
-    raw = pd.read_csv(file, dtype=str, keep_default_na=False)
+    try:
+        raw = pd.read_csv(file, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise SchemaError(f"{file}: the file is empty (expected the columns {', '.join(art.column_names)}); "
+                          f"rerun `python -m analysis {art.stage}`") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise SchemaError(f"{file}: not a readable CSV ({str(err).strip()}); "
+                          f"rerun `python -m analysis {art.stage}`") from None
     _check_columns(art, list(raw.columns), file)
     dtypes = dict(art.columns)
     out = {}
@@ -399,7 +409,13 @@ def _sibling(root: Path, tag: str) -> Path:
 
 
 @contextlib.contextmanager
-def lock(root: Path | None = None, *, timeout: float | None = None, poll: float = 0.2) -> Iterator[None]:
+def lock(
+    root: Path | None = None,
+    *,
+    timeout: float | None = None,
+    poll: float = 0.2,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
     """Hold the pipeline lock of ``root`` (a file beside it) for a whole run.
 
     A second run waits for the first; with ``timeout`` it gives up with
@@ -414,6 +430,15 @@ def lock(root: Path | None = None, *, timeout: float | None = None, poll: float 
         Seconds to wait; ``None`` waits for ever, ``0`` fails at once.
     poll : float
         Seconds between attempts while waiting.
+    on_wait : callable, optional
+        Called once, with a one-line message naming the lock file, if the
+        lock is busy and this run is going to wait for it.
+
+    Raises
+    ------
+    LockTimeout
+        If the lock is still busy after ``timeout`` seconds; the message
+        names the lock file.
     """
     root = Path(root or config.PROCESSED_DIR)
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -421,6 +446,7 @@ def lock(root: Path | None = None, *, timeout: float | None = None, poll: float 
     fh = open(lock_path, "a+")  # noqa: SIM115 -- held for the whole block
     try:
         start = time.monotonic()
+        waited = False
         while True:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -431,6 +457,9 @@ def lock(root: Path | None = None, *, timeout: float | None = None, poll: float 
                         f"another pipeline run is writing {root} (lock {lock_path}); "
                         "wait for it to finish, or run again later"
                     ) from None
+                if on_wait is not None and not waited:
+                    on_wait(f"waiting for another pipeline run to finish writing {root} (lock {lock_path})")
+                waited = True
                 time.sleep(poll)
         yield
     finally:
@@ -441,8 +470,9 @@ def recover(root: Path | None = None) -> None:
     """Finish or undo a run that was killed during :func:`transaction`.
 
     Call it while holding :func:`lock`.  If the new state was already in
-    place, the old copy is removed; if the kill came between the two renames,
-    the old complete state is put back.  Staging folders are removed.
+    place, the old copy is removed; if the kill came between the two renames
+    of the non-atomic fallback (see :func:`analysis._io.exchange_dirs`), the
+    old complete state is put back.  Staging folders are removed.
     """
     root = Path(root or config.PROCESSED_DIR)
     old = _sibling(root, "old")
@@ -471,10 +501,11 @@ def _copy_tree(src: Path, dst: Path) -> None:
 def transaction(root: Path | None = None) -> Iterator[Path]:
     """Run stages against a staging copy of ``root`` and swap it in at the end.
 
-    Yields the staging folder.  On success it replaces ``root`` by two
-    renames (``root`` → ``.root.old``, staging → ``root``), then removes the
-    old copy; :func:`recover` completes or undoes a swap that a kill
-    interrupted.  On an exception nothing under ``root`` changes.  Hold
+    Yields the staging folder.  On success the staging folder and ``root``
+    swap places in one atomic step (:func:`analysis._io.exchange_dirs`), and
+    the old copy is removed; where the system cannot swap atomically, two
+    renames are used and :func:`recover` completes or undoes a swap that a
+    kill interrupted.  On an exception nothing under ``root`` changes.  Hold
     :func:`lock` around it.
     """
     root = Path(root or config.PROCESSED_DIR)
@@ -490,7 +521,5 @@ def transaction(root: Path | None = None) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     old = _sibling(root, "old")
-    if root.exists():
-        os.replace(root, old)
-    os.replace(staging, root)
+    _io.exchange_dirs(staging, root, old)
     shutil.rmtree(old, ignore_errors=True)

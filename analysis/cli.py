@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = list(ORDER) if args.command == "all" else [args.command]
         run(names, root=args.out, raw_dir=args.raw, book_dir=args.book, n_jobs=args.jobs, backend=args.backend,
             scheduler=args.scheduler, skip_bad=args.skip_bad, progress=_progress, warn=_warn,
-            echo=lambda line: print(line, flush=True), lock_timeout=args.wait)
+            echo=lambda line: print(line, flush=True), lock_timeout=args.wait,
+            on_wait=lambda line: print(f"note: {line}", file=sys.stderr, flush=True))
     except (CorpusError, lexicon.LexiconError, catalog.SchemaError, catalog.LockTimeout, FileNotFoundError,
             ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)

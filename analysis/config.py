@@ -56,6 +56,7 @@ NUMBERS_GOLD_FILE: Path = LABELS_DIR / "numbers_gold.csv"
 # -- data/external --
 EXTERNAL_METRICS_FILE: Path = EXTERNAL_DIR / "external_metrics.csv"
 WECHAT_MAU_FILE: Path = EXTERNAL_DIR / "wechat_mau_2013_2014.csv"
+MARKET_CONTEXT_FILE: Path = EXTERNAL_DIR / "market_context_2014.csv"
 
 #: Raw files larger than this are rejected as "not an article".
 MAX_ARTICLE_BYTES: int = 5 * 1024 * 1024

@@ -9,6 +9,8 @@ project's ``.cache/`` directory, so segmentation is quiet and deterministic.
 :func:`content_tokens` additionally drops stopwords (the stopwords-iso list
 plus ``data/lexicon/stopwords.txt``), punctuation and numbers, while
 protecting the cue words that claim typing needs (应该, 必须, 因为, 将...).
+The three word lists are read by :mod:`analysis.lexicon` (``userdict``,
+``stopwords``, ``protected_words``), which checks every line.
 
 :class:`ChineseTokenizer` wraps both in the scikit-learn transformer API::
 
@@ -22,11 +24,10 @@ Fast path (optional extra ``fast``)
 -----------------------------------
 ``ANALYSIS_SEGMENTER=rjieba`` (or ``backend="rjieba"``) segments with
 `rjieba <https://pypi.org/project/rjieba/>`_, the Python binding of the Rust
-port jieba-rs, about 10x faster.  rjieba has no ``load_userdict``, so the user
-dictionary is parsed exactly as ``jieba.Tokenizer.load_userdict`` parses it
-and fed word by word through ``rjieba.Jieba.add_word`` (same word, frequency
-and tag).  With the HMM on (jieba's default, used here), jieba-rs keeps an
-ASCII run joined by ``-``, ``_`` or ``.`` as one token (``1-2``, ``Wi-Fi``,
+port jieba-rs, about 10x faster.  Both backends receive the user dictionary
+the same way: entry by entry through their ``add_word`` (same word, frequency
+and tag, as :func:`analysis.lexicon.userdict` parses them).  With the HMM on
+(jieba's default, used here), jieba-rs keeps an ASCII run joined by ``-``, ``_`` or ``.`` as one token (``1-2``, ``Wi-Fi``,
 ``2.5.1``) where jieba splits it (``1 - 2``); such a token, when it is not a
 dictionary word, is re-split with jieba's own rule.  The result is
 token-for-token identical to jieba on the corpus (``tests/test_fastpath.py``)
@@ -42,11 +43,15 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import jieba
+import numpy as np
+import stopwordsiso
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from analysis import config
+from analysis import config, lexicon
 
 __all__ = [
     "tokenize",
@@ -72,38 +77,32 @@ _LOCK = threading.Lock()
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％]+$")
 
-#: Cue words that must survive stopword removal (claim typing and themes use them).
-PROTECTED_FILE = config.PROTECTED_FILE
-
-
-def _lexicon_words(path: Path) -> list[str]:
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words.append(line.split()[0])
-    return words
-
 
 @lru_cache(maxsize=4)
-def get_tokenizer(user_dict: Path = config.USER_DICT):
+def get_tokenizer(user_dict: Path | None = config.USER_DICT) -> jieba.Tokenizer:
     """Return a ready ``jieba.Tokenizer`` with the project user dictionary.
 
     The instance is created once per dictionary path (cached), with its
     prefix-dictionary cache in ``config.CACHE_DIR`` and jieba's logging
-    silenced.
+    silenced.  The dictionary's entries (:func:`analysis.lexicon.userdict`)
+    go through ``add_word``, exactly as ``load_userdict`` would add them.
 
     Parameters
     ----------
-    user_dict : pathlib.Path
-        A jieba user dictionary (``word [freq] [tag]`` per line).
+    user_dict : pathlib.Path or None
+        A jieba user dictionary (``word [freq] [tag]`` per line); ``None``
+        for jieba's dictionary alone.
 
     Returns
     -------
     jieba.Tokenizer
-    """
-    import jieba
 
+    Raises
+    ------
+    analysis.lexicon.LexiconError
+        If the user dictionary is missing or has a malformed line.
+    """
+    entries = lexicon.userdict(Path(user_dict)) if user_dict is not None else ()
     jieba.setLogLevel(logging.WARNING)
     with _LOCK:
         tok = jieba.Tokenizer()
@@ -111,13 +110,11 @@ def get_tokenizer(user_dict: Path = config.USER_DICT):
         tok.tmp_dir = str(config.CACHE_DIR)
         tok.cache_file = str(config.CACHE_DIR / "jieba.cache")
         tok.initialize()
-        if user_dict is not None and Path(user_dict).exists():
-            tok.load_userdict(str(user_dict))
+        for word, freq, tag in entries:
+            tok.add_word(word, freq, tag)
     return tok
 
 
-#: jieba's user-dictionary line format (``jieba.re_userdict``).
-_USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
 #: jieba's HMM split of a non-Han run (``jieba.finalseg.re_skip``).
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 #: Text where jieba-rs may join what jieba splits: ASCII punctuation between alphanumerics.
@@ -148,25 +145,13 @@ def segmenter_name(backend: str | None = None) -> str:
     return name
 
 
-def _userdict_entries(path: Path) -> list[tuple[str, int | None, str | None]]:
-    """Parse a user dictionary exactly as ``jieba.Tokenizer.load_userdict`` does."""
-    entries = []
-    for line in Path(path).read_bytes().decode("utf-8").splitlines():
-        line = line.strip().removeprefix("\ufeff")
-        if not line:
-            continue
-        word, freq, tag = _USERDICT_LINE.match(line).groups()
-        entries.append((word, int(freq) if freq is not None else None, tag.strip() if tag else None))
-    return entries
-
-
 @lru_cache(maxsize=4)
-def get_fast_tokenizer(user_dict: Path = config.USER_DICT):
+def get_fast_tokenizer(user_dict: Path | None = config.USER_DICT) -> Any:
     """Return an ``rjieba.Jieba`` loaded with the project user dictionary.
 
     Parameters
     ----------
-    user_dict : pathlib.Path
+    user_dict : pathlib.Path or None
         A jieba user dictionary; every entry goes through ``add_word``.
 
     Returns
@@ -177,19 +162,21 @@ def get_fast_tokenizer(user_dict: Path = config.USER_DICT):
     ------
     ImportError
         If rjieba is not installed (``pip install .[fast]``).
+    analysis.lexicon.LexiconError
+        If the user dictionary is missing or has a malformed line.
     """
     try:
-        import rjieba
+        import rjieba  # the optional extra "fast": imported only when asked for
     except ImportError as exc:
         raise ImportError(
             "the rjieba segmenter needs the optional extra 'fast': pip install .[fast]  "
             f"(or unset {SEGMENTER_ENV} to use jieba)"
         ) from exc
+    entries = lexicon.userdict(Path(user_dict)) if user_dict is not None else ()
     with _LOCK:
         tok = rjieba.Jieba()
-        if user_dict is not None and Path(user_dict).exists():
-            for word, freq, tag in _userdict_entries(Path(user_dict)):
-                tok.add_word(word, freq, tag)
+        for word, freq, tag in entries:
+            tok.add_word(word, freq, tag)
     return tok
 
 
@@ -227,18 +214,26 @@ def lcut(text: str, *, hmm: bool = True, backend: str | None = None) -> list[str
     return get_tokenizer().lcut(text, HMM=hmm)
 
 
-@lru_cache(maxsize=1)
 def protected_words() -> frozenset[str]:
-    """Cue words never treated as stopwords (``data/lexicon/protected_words.txt``)."""
-    return frozenset(_lexicon_words(PROTECTED_FILE))
+    """Cue words never treated as stopwords.
+
+    Returns
+    -------
+    frozenset of str
+        :func:`analysis.lexicon.protected_words` (``data/lexicon/protected_words.txt``).
+    """
+    return lexicon.protected_words()
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """The stopword set: stopwords-iso Chinese + project list - protected cue words."""
-    import stopwordsiso
+    """The stopword set: the stopwords-iso Chinese list plus the project's, minus the protected cue words.
 
-    words = set(stopwordsiso.stopwords("zh")) | set(_lexicon_words(config.STOPWORDS_FILE))
+    Returns
+    -------
+    frozenset of str
+    """
+    words = set(stopwordsiso.stopwords("zh")) | lexicon.stopwords()
     return frozenset(words - protected_words())
 
 
@@ -269,7 +264,16 @@ def content_tokens(text: str, *, backend: str | None = None) -> list[str]:
     """Segment and keep only content words (for TF-IDF, topics, top terms).
 
     Drops stopwords (except protected cue words), punctuation and bare numbers.
-    ``backend`` is as in :func:`tokenize`.
+
+    Parameters
+    ----------
+    text : str
+    backend : {"jieba", "rjieba"}, optional
+        As in :func:`tokenize`.
+
+    Returns
+    -------
+    list of str
     """
     stop = stopwords()
     return [
@@ -280,7 +284,17 @@ def content_tokens(text: str, *, backend: str | None = None) -> list[str]:
 
 
 def passthrough(tokens: list[str]) -> list[str]:
-    """Identity analyzer: lets ``TfidfVectorizer`` take pre-tokenized documents."""
+    """Identity analyzer: lets ``TfidfVectorizer`` take pre-tokenized documents.
+
+    Parameters
+    ----------
+    tokens : list of str
+
+    Returns
+    -------
+    list of str
+        ``tokens`` itself.
+    """
     return tokens
 
 
@@ -304,8 +318,25 @@ class ChineseTokenizer(TransformerMixin, BaseEstimator):
         self.drop_stopwords = drop_stopwords
         self.min_length = min_length
 
-    def fit(self, X: Iterable[str], y=None) -> ChineseTokenizer:
-        """Load the dictionary; validate the parameters."""
+    def fit(self, X: Iterable[str], y: object = None) -> ChineseTokenizer:
+        """Load the dictionary; validate the parameters.
+
+        Parameters
+        ----------
+        X : iterable of str
+            The documents (only counted).
+        y : ignored
+
+        Returns
+        -------
+        ChineseTokenizer
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``min_length`` is not a positive integer.
+        """
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"min_length must be a positive integer, got {self.min_length!r}")
         get_tokenizer()
@@ -315,9 +346,18 @@ class ChineseTokenizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Iterable[str]) -> list[list[str]]:
         """Tokenize each document.
 
+        Parameters
+        ----------
+        X : iterable of str
+
         Returns
         -------
         list of list of str
+
+        Raises
+        ------
+        ValueError
+            If a document is not a str.
         """
         check_is_fitted(self, "n_documents_")
         fn = content_tokens if self.drop_stopwords else tokenize
@@ -328,8 +368,16 @@ class ChineseTokenizer(TransformerMixin, BaseEstimator):
             out.append([w for w in fn(doc) if len(w) >= self.min_length])
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """This transformer outputs token lists, not columns: one 'tokens' feature."""
-        import numpy as np
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """This transformer outputs token lists, not columns: one 'tokens' feature.
 
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        ndarray of str
+            ``["tokens"]``.
+        """
         return np.asarray(["tokens"], dtype=object)

@@ -12,7 +12,9 @@ opens no file of ``data/processed``.  This module does all of that I/O:
    per-document stages map over the articles in parallel through
    :mod:`analysis.parallel`), check its outputs against the catalogue and save
    them all or none (:func:`analysis.catalog.save_all`);
-3. swap the staging folder in.
+3. swap the staging folder in, then write the book's article pages (the
+   ``pages`` stage), still under the lock: a failed run changes neither
+   ``data/processed`` nor ``book/articles``.
 
 The CLI (:mod:`analysis.cli`) generates one sub-command per entry of
 :data:`STAGES`.  The layout follows kedro's node/catalogue split, without
@@ -21,7 +23,8 @@ kedro.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from analysis.report import stage as report_stage
 from analysis.stage_api import Context, StageResult
 from analysis.themes import stage as themes_stage
 
-__all__ = ["Stage", "STAGES", "ORDER", "Context", "StageResult", "run", "stage"]
+__all__ = ["Stage", "STAGES", "ORDER", "Context", "StageResult", "run", "stage", "check_inputs"]
 
 
 @dataclass(frozen=True)
@@ -123,19 +126,75 @@ def stage(name: str) -> Stage:
     raise KeyError(f"no stage {name!r}; the stages are: {', '.join(ORDER)}")
 
 
-def _run_one(st: Stage, ctx: Context) -> StageResult:
+def _producers(name: str, root: Path, before: Sequence[Stage]) -> list[str]:
+    """The stages to run, in data-flow order, so that artefact ``name`` exists under ``root``.
+
+    Empty if it exists or one of the stages ``before`` (about to run) writes it.
+    """
+    if catalog.exists(name, root) or any(name in s.outputs for s in before):
+        return []
+    producer = stage(catalog.artefact(name).stage)
+    needed = {producer.name}
+    for dep in producer.inputs:
+        needed.update(_producers(dep, root, before))
+    return [n for n in ORDER if n in needed]
+
+
+def check_inputs(selected: Sequence[Stage], root: Path, shown: Path | None = None) -> None:
+    """Fail before anything runs if a selected stage's input is neither written nor about to be.
+
+    ``shown`` is the folder named in the message (default ``root``): the
+    runner checks its staging copy but names ``data/processed``.
+
+    Raises
+    ------
+    analysis.catalog.MissingArtefact
+        Naming the missing file and every stage to run first, in order.
+    """
+    for i, st in enumerate(selected):
+        for name in st.inputs:
+            todo = _producers(name, root, selected[:i])
+            if todo:
+                steps = ", then ".join(f"`python -m analysis {n}`" for n in todo)
+                raise catalog.MissingArtefact(
+                    f"{catalog.path(name, shown or root)} is missing (stage {st.name} needs {name!r}): "
+                    f"run {steps} first, or `python -m analysis all` (`make data`)"
+                )
+
+
+def _run_one(st: Stage, ctx: Context) -> tuple[StageResult, Mapping[str, str] | None]:
+    """Run one stage against ``ctx.processed_dir``; save its catalogue outputs.
+
+    Returns the result and, for a stage that writes the book, the pages to
+    write once the run's transaction has been committed.
+    """
     inputs: dict[str, Any] = {n: catalog.load(n, ctx.processed_dir) for n in st.inputs}
     inputs |= {n: catalog.load_optional(n, ctx.processed_dir) for n in st.optional}
     outputs = dict(st.run(inputs, ctx))
-    unknown = sorted(k for k in set(outputs) - set(st.outputs) if not k.startswith("_") and not (st.writes_book and k == "article_pages"))
+    private = {k for k in outputs if k.startswith("_")} | ({"article_pages"} if st.writes_book else set())
+    unknown = sorted(set(outputs) - set(st.outputs) - private)
     if unknown:
         raise ValueError(f"stage {st.name} returned undeclared outputs: {', '.join(unknown)}")
+    missing = sorted(set(st.outputs) - set(outputs))
+    if missing:
+        raise ValueError(f"stage {st.name} did not return its declared outputs: {', '.join(missing)}")
     written: list[Path] = []
     if st.outputs:
         written = catalog.save_all({n: outputs[n] for n in st.outputs}, ctx.processed_dir)
-    if st.writes_book:
-        written += report_stage.write_pages(outputs["article_pages"], ctx.book_dir)
-    return StageResult(st.name, tuple(written), st.summary(outputs))
+    pages = outputs["article_pages"] if st.writes_book else None
+    return StageResult(st.name, tuple(written), st.summary(outputs)), pages
+
+
+@contextlib.contextmanager
+def _named_as(staging: Path, root: Path) -> Iterator[None]:
+    """Name ``root``, not the run's staging copy, in the catalogue's error messages."""
+    try:
+        yield
+    except (catalog.SchemaError, catalog.MissingArtefact) as err:
+        message = str(err).replace(str(staging), str(root))
+        if message == str(err):
+            raise
+        raise type(err)(message) from err
 
 
 def run(
@@ -152,6 +211,7 @@ def run(
     warn: Callable[[Exception], None] | None = None,
     echo: Callable[[str], None] | None = None,
     lock_timeout: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[StageResult]:
     """Run stages in data-flow order, atomically, under the pipeline lock.
 
@@ -180,6 +240,8 @@ def run(
         Receives each stage's one-line summary as soon as it is done.
     lock_timeout : float, optional
         Seconds to wait for another run's lock (default: wait).
+    on_wait : callable, optional
+        Receives one line if the run has to wait for another run's lock.
 
     Returns
     -------
@@ -198,19 +260,31 @@ def run(
         stage(n)
     selected = [s for s in STAGES if s.name in wanted]
     root = Path(root or config.PROCESSED_DIR)
+    book_dir = Path(book_dir or config.BOOK_DIR)
     results: list[StageResult] = []
-    with catalog.lock(root, timeout=lock_timeout), catalog.transaction(root) as staging:
-        for st in selected:
-            ctx = Context(
-                processed_dir=staging,
-                raw_dir=Path(raw_dir or config.RAW_DIR),
-                book_dir=Path(book_dir or config.BOOK_DIR),
-                n_jobs=n_jobs, backend=backend, scheduler=scheduler, skip_bad=skip_bad,
-                progress=progress(st.name) if progress else None, warn=warn,
-            )
-            res = _run_one(st, ctx)
-            final = tuple(root / p.relative_to(staging) if p.is_relative_to(staging) else p for p in res.outputs)
-            res = StageResult(res.name, final, res.summary)
+    book: list[tuple[StageResult, Mapping[str, str]]] = []
+    with catalog.lock(root, timeout=lock_timeout, on_wait=on_wait):
+        with catalog.transaction(root) as staging, _named_as(staging, root):
+            check_inputs(selected, staging, shown=root)
+            for st in selected:
+                ctx = Context(
+                    processed_dir=staging,
+                    raw_dir=Path(raw_dir or config.RAW_DIR),
+                    book_dir=book_dir,
+                    n_jobs=n_jobs, backend=backend, scheduler=scheduler, skip_bad=skip_bad,
+                    progress=progress(st.name) if progress else None, warn=warn,
+                )
+                res, pages = _run_one(st, ctx)
+                res = StageResult(res.name, tuple(root / p.relative_to(staging) for p in res.outputs), res.summary)
+                if pages is not None:
+                    book.append((res, pages))
+                    continue
+                results.append(res)
+                if echo is not None:
+                    echo(res.summary)
+        # the data are committed; the book's pages follow, still under the lock
+        for res, pages in book:
+            res = StageResult(res.name, tuple(report_stage.write_pages(pages, book_dir)), res.summary)
             results.append(res)
             if echo is not None:
                 echo(res.summary)

@@ -7,8 +7,10 @@ A synthetic corpus (:mod:`synth`: real sentences resampled with a fixed seed,
 document) -> ``numbers`` -> ``claims`` -> TF-IDF + NMF (sklearn, sparse, 10
 topics, 50 iterations)
 
-with the per-document stages run through :func:`analysis.parallel.map_articles`,
-so that each worker loads its own article from disk.  Every run is a fresh
+with the pipeline's stages run through :func:`analysis.stages.run` (each
+per-document stage maps over the articles with
+:func:`analysis.corpus.documents.map_articles`, so that each worker loads its
+own article from disk).  Every run is a fresh
 subprocess; its peak RSS is sampled for the whole process tree (parent +
 workers) with psutil.  The log-log slope of time against size is fitted and
 plotted; the speed-up of 2 workers over 1 is measured at 5 MB in the same
@@ -56,13 +58,6 @@ def count_row(doc):
     return hv.transform([content_tokens(doc.text)])
 
 
-def claims_of(doc):
-    """The claims table of one document."""
-    from analysis.extract.claims import claims_frame
-
-    return claims_frame([doc])
-
-
 class TreeRSS:
     """Sample the summed RSS of this process and its children every ``interval`` seconds."""
 
@@ -102,52 +97,44 @@ class TreeRSS:
 
 
 def run_once(raw: Path, out: Path, n_jobs: int, with_claims: bool = True) -> dict:
-    """One pipeline run (call in a fresh process).  Returns stage times and memory."""
-    import pandas as pd
+    """One pipeline run (call in a fresh process).  Returns stage times and memory.
+
+    ``prepare``, ``numbers`` and ``claims`` are the pipeline's own stages, run
+    through :func:`analysis.stages.run` (lock, staging copy, schema checks and
+    atomic save included); ``tokenize`` and ``tfidf_nmf`` are the themes
+    stage's kernels, timed alone.
+    """
     import scipy.sparse as sp
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from analysis import _io, config
-    from analysis.corpus.prepare import prepare
-    from analysis.extract.figures import extract_numbers
+    from analysis import catalog, config, stages
     from analysis.corpus.documents import map_articles
 
-    have_claims = with_claims
-    try:
-        from analysis.extract.claims import claims_frame  # noqa: F401
-    except ImportError:
-        have_claims = False
     shutil.rmtree(out, ignore_errors=True)
     times: dict[str, float] = {}
     counts: dict[str, int] = {}
-    kw = {"processed_dir": out, "raw_dir": raw, "n_jobs": n_jobs}
-    with TreeRSS() as rss:
+
+    def stage(name: str) -> None:
         t0 = time.perf_counter()
-        prepare(raw, out, n_jobs=n_jobs)
-        times["prepare"] = time.perf_counter() - t0
+        stages.run([name], root=out, raw_dir=raw, book_dir=out.parent / "book", n_jobs=n_jobs)
+        times[name] = time.perf_counter() - t0
+
+    with TreeRSS() as rss:
+        stage("prepare")
 
         t0 = time.perf_counter()
-        X = sp.vstack(map_articles(count_row, **kw), format="csr")
+        X = sp.vstack(map_articles(count_row, processed_dir=out, raw_dir=raw, n_jobs=n_jobs), format="csr")
         times["tokenize"] = time.perf_counter() - t0
         counts["docs"], counts["tokens"] = X.shape[0], int(X.sum())
 
-        t0 = time.perf_counter()
-        frames = [f for f in map_articles(extract_numbers, **kw) if len(f)]
-        nums = pd.concat(frames, ignore_index=True)
-        _io.atomic_write_csv(out / "numbers.csv", nums)
-        times["numbers"] = time.perf_counter() - t0
-        counts["figures"] = len(nums)
-        del frames, nums
+        stage("numbers")
+        counts["figures"] = len(catalog.load("numbers", out))
 
-        if have_claims:
-            t0 = time.perf_counter()
-            claims = pd.concat(map_articles(claims_of, **kw), ignore_index=True)
-            _io.atomic_write_csv(out / "claims.csv", claims)
-            times["claims"] = time.perf_counter() - t0
-            counts["claims"] = len(claims)
-            del claims
+        if with_claims:
+            stage("claims")
+            counts["claims"] = len(catalog.load("claims", out))
 
         t0 = time.perf_counter()
         tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(X)

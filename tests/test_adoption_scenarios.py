@@ -8,9 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.adoption import build_scenarios, lookup_number, sensitivity
-from analysis.adoption.scenarios import ARTICLE_FIGURES, SCENARIO_COLUMNS, NumberPattern
-from analysis.adoption.stage import fit_frame, forecast_frame, quarter_end_years
+from analysis.adoption import build_scenarios, fit_bass, lookup_number, sensitivity
+from analysis.adoption.parameters import ARTICLE_FIGURES, NumberPattern
+from analysis.adoption.scenarios import SCENARIO_COLUMNS, SENSITIVITY_COLUMNS
+from analysis.adoption.wechat import (
+    article_claims,
+    fit_frame,
+    forecast_frame,
+    load_wechat_mau,
+    quarter_end_years,
+)
 
 BASS = (0.034, 1.24, 653.0)
 
@@ -114,6 +121,7 @@ def test_sensitivity_is_tidy_and_base_rows_agree_with_themselves():
     sens = sensitivity(NUMBERS, BASS, strategies=["mobile_first_distribution", "prize_promotion"])
     assert set(sens["level"]) == {"low", "base", "high"}
     assert sens[sens["level"] == "base"]["same_outcome"].all()
+    assert list(sens.columns) == SENSITIVITY_COLUMNS
     counts = sens.groupby(["strategy_id", "parameter"]).size()
     assert (counts == 3).all()
     # article-sourced parameters are not perturbed, assumed ones are
@@ -127,8 +135,6 @@ def test_quarter_end_years_and_forecast_frame():
     t = quarter_end_years(["2011Q1", "2012Q1"], launch="2011-01-21")
     assert t[0] == pytest.approx(69 / 365.25)
     assert t[1] - t[0] == pytest.approx(366 / 365.25)
-    from analysis.adoption import fit_bass
-
     tt = np.r_[0.0, quarter_end_years([f"2013Q{i}" for i in range(1, 5)])]
     fit = fit_bass(tt, [0.0, 190.0, 235.0, 270.0, 355.0], n_boot=40, seed=0)
     fc = forecast_frame(fit, "2014Q3", "2018Q4")
@@ -140,8 +146,6 @@ def test_quarter_end_years_and_forecast_frame():
 
 
 def test_article_claims_are_dated_from_the_sentence_and_never_fitted():
-    from analysis.adoption.stage import article_claims
-
     numbers = pd.DataFrame([
         ("x", "突破6亿", 30, 34, 600_000_000, "registrations", "WeChat registered users", 1),
         ("y", "几亿", 3, 5, 100_000_000, "users", "WeChat users", 1),
@@ -153,3 +157,17 @@ def test_article_claims_are_dated_from_the_sentence_and_never_fitted():
     assert list(out["quote"]) == ["突破6亿"]  # vague 几亿 is dropped
     assert out["date"].iloc[0] == "2013-11-15" and out["kind"].iloc[0] == "registrations"
     assert article_claims(None, None, None).empty
+
+
+def test_wechat_mau_series_is_checked(tmp_path):
+    mau = load_wechat_mau()
+    assert list(mau.columns) == ["quarter", "t", "mau_millions", "source"]
+    assert (mau["quarter"].iloc[0], mau["t"].iloc[0], mau["mau_millions"].iloc[0]) == ("launch", 0.0, 0.0)
+    assert mau["t"].is_monotonic_increasing
+    bad = tmp_path / "mau.csv"
+    bad.write_text("quarter,mau_millions,source\n2013Q1,194.0,Tencent\n2013Q5,235.8,Tencent\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mau.csv:3: quarter '2013Q5' is not YYYYQn"):
+        load_wechat_mau(bad)
+    bad.write_text("quarter,mau_millions,source\n2013Q1,,Tencent\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mau.csv:2: mau_millions '' is not a number"):
+        load_wechat_mau(bad)

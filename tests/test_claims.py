@@ -1,19 +1,23 @@
-"""Tests for analysis.claims: sentence spans, cue typing, entities, themes."""
+"""Tests for the claims: sentence spans, cue typing, fact evidence, entities, themes, gold labels, classifier."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
-from analysis import config
+from analysis import _io, catalog, config, lexicon
 from analysis.corpus.documents import iter_documents
-from analysis.extract import claims as claims
+from analysis.extract import claims, classifier, cues, evidence, sentences, tagging
+from analysis.extract import stage as extract_stage
+from analysis.extract.figures import extract_numbers
 from analysis.extract.ids import split_claim_id
+from analysis.stage_api import Context
 
 
 @pytest.fixture(scope="module")
 def docs():
-    if not (config.PROCESSED_DIR / "articles").is_dir():
+    if not catalog.path("documents").is_dir():
         pytest.skip("run `python -m analysis prepare` first")
     return list(iter_documents())
 
@@ -54,12 +58,12 @@ def test_traditional_article_keeps_raw_script(docs, table):
     ],
 )
 def test_split_sentences(text, expected):
-    assert [text[a:b] for a, b in claims.split_sentences(text)] == expected
+    assert [text[a:b] for a, b in sentences.split_sentences(text)] == expected
 
 
 def test_split_rejects_non_str():
     with pytest.raises(ValueError, match="must be a str"):
-        claims.split_sentences(None)
+        sentences.split_sentences(None)
 
 
 # -- cue typing ----------------------------------------------------------------
@@ -81,7 +85,7 @@ def test_split_rejects_non_str():
     ],
 )
 def test_classify(sentence, expected):
-    assert claims.classify(sentence) == expected
+    assert cues.classify(sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -94,40 +98,40 @@ def test_classify(sentence, expected):
     ],
 )
 def test_false_cues_for_yao(sentence):
-    assert claims.cue_hits(sentence)["recommendation"] == []
+    assert cues.cue_hits(sentence)["recommendation"] == []
 
 
 @pytest.mark.parametrize("sentence", ["将军来了。", "将近一年过去了。", "阿里将淘江湖纳入我的淘宝。"])
 def test_false_cues_for_jiang(sentence):
-    assert claims.cue_hits(sentence)["prediction"] == []
+    assert cues.cue_hits(sentence)["prediction"] == []
 
 
 @pytest.mark.parametrize("sentence", ["这是难得的机会。", "社会效应很好。", "在发布会上他说。"])
 def test_false_cues_for_hui(sentence):
-    assert claims.cue_hits(sentence)["prediction_weak"] == []
+    assert cues.cue_hits(sentence)["prediction_weak"] == []
 
 
 def test_true_hui_is_weak_cue():
-    assert claims.cue_hits("用户会流失。")["prediction_weak"] == ["会"]
+    assert cues.cue_hits("用户会流失。")["prediction_weak"] == ["会"]
 
 
 def test_negation_prohibit_keeps_type_and_flips_polarity():
     s = "阿里不应该强推来往。"
-    assert claims.classify(s) == "recommendation"
-    assert claims.polarity(s) == "negative"
-    assert claims.polarity("阿里应该强推来往。") == "positive"
+    assert cues.classify(s) == "recommendation"
+    assert cues.polarity(s) == "negative"
+    assert cues.polarity("阿里应该强推来往。") == "positive"
 
 
 def test_negation_flip_removes_recommendation():
     s = "阿里不必强推来往。"
-    assert claims.cue_hits(s)["recommendation"] == []
-    assert claims.classify(s) != "recommendation"
+    assert cues.cue_hits(s)["recommendation"] == []
+    assert cues.classify(s) != "recommendation"
 
 
 def test_bare_yi_ge_is_not_a_figure():
-    assert claims.cue_hits("这是一个道理。")["figure"] == []
+    assert cues.cue_hits("这是一个道理。")["figure"] == []
     # figures now come from analysis.numbers, whose quote keeps the hedge (was "5亿" with the old regex)
-    assert claims.cue_hits("用户超过5亿。")["figure"] == ["超过5亿"]
+    assert cues.cue_hits("用户超过5亿。")["figure"] == ["超过5亿"]
 
 
 # -- fact evidence: figures, dates, past events ----------------------------------
@@ -157,11 +161,11 @@ def test_bare_yi_ge_is_not_a_figure():
     ],
 )
 def test_fact_evidence(sentence, expected):
-    assert claims.classify(sentence) == expected
+    assert cues.classify(sentence) == expected
 
 
 def test_fact_evidence_is_recorded_in_hits():
-    hits = claims.cue_hits("4年前,阿里推出了旺信,用户超过5亿。")
+    hits = cues.cue_hits("4年前,阿里推出了旺信,用户超过5亿。")
     assert hits["date"] == ["4年前"]
     assert hits["past"] == ["推出了"]
     assert hits["figure"] == ["超过5亿"]
@@ -175,35 +179,22 @@ def test_fact_evidence_is_recorded_in_hits():
      ("推出两年了", [])],
 )
 def test_concrete_dates(sentence, expected):
-    assert claims.concrete_dates(sentence) == expected
+    assert evidence.concrete_dates(sentence) == expected
 
 
 def test_past_events_markers_are_configurable():
     s = "微信已经突破4亿。"
-    assert claims.past_events(s) == ["已经…突破"]
-    assert claims.past_events(s, markers=[]) == []
-
-
-def test_load_cues_requires_past_markers(tmp_path):
-    import yaml
-
-    data = yaml.safe_load(claims.CUES_FILE.read_text(encoding="utf-8"))
-    del data["fact"]["past_markers"]
-    bad = tmp_path / "cues.yaml"
-    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ValueError, match="past_markers"):
-        claims.load_cues(bad)
+    assert evidence.past_events(s) == ["已经…突破"]
+    assert evidence.past_events(s, markers=[]) == []
 
 
 def test_sentence_figures_match_document_figures(docs):
     """Running the extractor per sentence finds the figures it finds in the whole article."""
-    from analysis.extract.figures import extract_numbers
-
     for doc in docs:
         figs = extract_numbers(doc)
-        for s in claims.document_sentences(doc):
+        for s in sentences.document_sentences(doc):
             inside = figs[(figs["start"] >= s.raw_start) & (figs["end"] <= s.raw_end)]
-            assert len(claims.sentence_figures(s.clean)) == len(inside), (s.article_id, s.n)
+            assert len(evidence.sentence_figures(s.clean)) == len(inside), (s.article_id, s.n)
 
 
 # -- entities and themes ---------------------------------------------------------
@@ -225,22 +216,22 @@ def test_sentence_figures_match_document_figures(docs):
     ],
 )
 def test_find_entities(sentence, expected):
-    assert claims.find_entities(sentence) == expected
+    assert tagging.find_entities(sentence) == expected
 
 
 def test_entities_have_english_names_and_kinds():
-    for ent in claims.load_entities():
+    for ent in tagging.load_entities():
         assert ent["name"] and ent["kind"] in {"product", "company", "person"}
 
 
 def test_find_themes_uses_seeds():
-    assert "employee_push" in claims.find_themes("马云在内网强推来往")
-    assert "voip_mvno" in claims.find_themes("阿里申请虚拟运营商牌照")
-    assert claims.find_themes("今天天气很好") == []
+    assert "employee_push" in tagging.find_themes("马云在内网强推来往")
+    assert "voip_mvno" in tagging.find_themes("阿里申请虚拟运营商牌照")
+    assert tagging.find_themes("今天天气很好") == []
 
 
 def test_codebook_keeps_contract_ids():
-    ids = {s["id"] for s in claims.load_strategies()}
+    ids = {s["id"] for s in tagging.load_strategies()}
     for required in ["employee_push", "prize_promotion", "cross_promotion", "lbs_nearby", "public_accounts_celebrity",
                      "ecommerce_networking", "c2b_relationships", "voip_mvno", "force_wangxin", "clone_wechat",
                      "acquaintance_positioning", "mobile_first_distribution", "enterprise_pivot", "invest_not_build"]:
@@ -250,22 +241,22 @@ def test_codebook_keeps_contract_ids():
 def test_table_columns_and_sorted_lists(table):
     assert list(table.columns[:8]) == ["claim_id", "article_id", "sentence", "start", "end", "type", "themes",
                                        "entities"]
-    assert set(table["type"]) <= set(claims.TYPES)
+    assert set(table["type"]) <= set(cues.TYPES)
     for col in ("themes", "entities"):
         for v in table[col]:
             parts = v.split(";") if v else []
             assert parts == sorted(parts)
 
 
-def test_build_is_deterministic(tmp_path, docs):
-    import shutil
-
-    shutil.copytree(config.PROCESSED_DIR / "articles", tmp_path / "articles")
-    (p1,), s1 = claims.build(tmp_path)
-    first = p1.read_bytes()
-    (p2,), s2 = claims.build(tmp_path)
-    assert p2.read_bytes() == first and s1 == s2
-    assert s1.startswith("claims: ") and "recommendation" in s1
+def test_claims_stage_is_deterministic_and_matches_the_frame(docs):
+    ctx = Context(processed_dir=config.PROCESSED_DIR, raw_dir=config.RAW_DIR, book_dir=config.BOOK_DIR)
+    first = extract_stage.claims({}, ctx)
+    second = extract_stage.claims({}, ctx)
+    text = _io.frame_to_csv_text(first["claims"])
+    assert text == _io.frame_to_csv_text(second["claims"])
+    assert text == _io.frame_to_csv_text(claims.claims_frame(docs))
+    summary = extract_stage.claims_summary(first)
+    assert summary.startswith("claims: ") and "recommendation" in summary
 
 
 # -- gold labels and classifier ----------------------------------------------------
@@ -280,19 +271,114 @@ def test_gold_matches_current_claims(table):
     assert len(joined) == len(claims.load_gold())
 
 
-def test_load_gold_rejects_unknown_type(tmp_path):
+def _gold_csv(tmp_path, rows):
     bad = tmp_path / "g.csv"
-    pd.DataFrame({"claim_id": ["a:0"], "article_id": ["a"], "sentence_clean": ["x"], "gold_type": ["opinion"],
-                  "split": ["tune"]}).to_csv(bad, index=False)
-    with pytest.raises(ValueError, match="unknown gold types"):
+    pd.DataFrame(rows, columns=list(lexicon.CLAIMS_GOLD_COLUMNS)).to_csv(bad, index=False)
+    return bad
+
+
+def test_load_gold_rejects_unknown_type(tmp_path):
+    bad = _gold_csv(tmp_path, [("a:0", "a", "x", "fact", "tune"), ("a:1", "a", "y", "opinion", "tune")])
+    with pytest.raises(lexicon.LexiconError, match=r"g\.csv:3: unknown gold_type 'opinion'") as err:
         claims.load_gold(bad)
+    assert err.value.line == 3
+
+
+@pytest.mark.parametrize(("row", "problem"), [
+    (("a:1", "a", "", "fact", "tune"), "missing field 'sentence_clean'"),
+    (("a:1", "a", "y", "fact", "train"), "unknown split 'train'"),
+    (("a:0", "a", "y", "fact", "tune"), "claim 'a:0' is labelled twice"),
+])
+def test_gold_rows_are_checked_with_their_line(tmp_path, row, problem):
+    bad = _gold_csv(tmp_path, [("a:0", "a", "x", "fact", "tune"), row])
+    with pytest.raises(lexicon.LexiconError, match=problem) as err:
+        lexicon.claims_gold(bad)
+    assert err.value.line == 3 and err.value.path == bad
+
+
+def test_gold_header_must_have_the_columns(tmp_path):
+    bad = tmp_path / "g.csv"
+    bad.write_text("claim_id,article_id,sentence_clean,split\na:0,a,x,tune\n", encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="lacks the columns \\['gold_type'\\]") as err:
+        lexicon.claims_gold(bad)
+    assert err.value.line == 1
 
 
 def test_classifier_learns_cues():
     X = ["阿里应该推广。", "来往必须改变。", "建议采用旺信。", "用户突破4亿。", "投资2亿美金。", "融资了5亿。",
          "天气很好。", "我们看看。", "这很有趣。"] * 2
     y = ["recommendation"] * 3 + ["fact"] * 3 + ["other"] * 3
-    clf = claims.make_classifier().fit(X, y * 2)
+    clf = classifier.make_classifier().fit(X, y * 2)
     assert clf.predict(["腾讯应该注意。"])[0] == "recommendation"
     names = clf.named_steps["features"].transformer_list[0][1].named_steps["count"].get_feature_names_out()
     assert "cue_recommendation" in names
+
+
+# -- the cue and entity lexicons ----------------------------------------------------
+def test_cue_lexicon_shape():
+    lex = lexicon.cues()
+    assert sorted(lex["priority"]) == sorted(cues.TYPES[:-1])
+    assert lex["fact"]["past_markers"] and "已经" in lex["fact"]["past_markers"]
+    assert lex["recommendation"]["negation"]["prohibit"]
+    assert "需要" in lex["recommendation"]["false_cues"]["要"]
+
+
+def _cues_file(tmp_path, edit):
+    data = yaml.safe_load(config.CUES_FILE.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "cues.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _line_of(path, prefix):
+    """1-based number of the first line of ``path`` that starts with ``prefix``."""
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(prefix))
+
+
+def test_cues_require_past_markers(tmp_path):
+    bad = _cues_file(tmp_path, lambda d: d["fact"].pop("past_markers"))
+    with pytest.raises(lexicon.LexiconError, match="past_markers") as err:
+        lexicon.cues(bad)
+    assert err.value.line == _line_of(bad, "fact:")
+
+
+def test_cue_that_is_not_a_word_names_its_line(tmp_path):
+    bad = _cues_file(tmp_path, lambda d: d["causal"]["cues"].insert(2, ["因为", "所以"]))
+    with pytest.raises(lexicon.LexiconError, match=r"causal\.cues: item 3") as err:
+        lexicon.cues(bad)
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    assert lines[err.value.line - 1].strip().startswith("- - 因为")
+
+
+def test_priority_must_list_the_four_types(tmp_path):
+    bad = _cues_file(tmp_path, lambda d: d.update(priority=["recommendation", "fact"]))
+    with pytest.raises(lexicon.LexiconError, match="priority must list") as err:
+        lexicon.cues(bad)
+    assert err.value.line == _line_of(bad, "priority:")
+
+
+def test_bad_yaml_names_its_line(tmp_path):
+    bad = tmp_path / "cues.yaml"
+    bad.write_text("priority: [recommendation, prediction]\nfact:\n  cues: [推出\n  bad: : x\n", encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="YAML does not parse") as err:
+        lexicon.cues(bad)
+    assert err.value.line in (3, 4)
+
+
+@pytest.mark.parametrize(("entry", "problem"), [
+    ("{id: wechat, name: WeChat, kind: app, aliases: [微信]}", "kind 'app' is not one of"),
+    ("{id: wechat, name: WeChat, kind: product}", "missing key 'aliases'"),
+    ("{id: wechat, name: WeChat, kind: product, aliases: []}", "no aliases"),
+    ("{id: laiwang, name: Laiwang, kind: product, aliases: [来往]}", "duplicate entity id 'laiwang'"),
+    ("{id: wechat, name: WeChat, kind: product, aliases: [微信], note: x}", "unknown key 'note'"),
+    ("[wechat, 微信]", "expected a mapping"),
+])
+def test_wrong_shaped_entity_names_its_line(tmp_path, entry, problem):
+    bad = tmp_path / "entities.yaml"
+    bad.write_text("# products\nentities:\n  - {id: laiwang, name: Laiwang, kind: product, aliases: [来往]}\n"
+                   f"  - {entry}\n", encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=problem) as err:
+        lexicon.entities(bad)
+    assert err.value.line == 4 and err.value.path == bad

@@ -1,4 +1,4 @@
-"""Tests for analysis.conflicts on fixture figure tables."""
+"""Tests for analysis.checks: hedges and intervals, quantities, external figures and conflict pairs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.checks import conflicts as conflicts
+from analysis import catalog, config, stages
+from analysis.checks import conflicts, external, intervals, quantities
+from analysis.checks.stage import conflicts as conflicts_stage
+from analysis.lexicon import LexiconError
+
+_DEFAULTS = {"str": "", "int": 0, "float": 0.0, "bool": False}
+
+
+def stage_inputs(root: Path, **frames: pd.DataFrame) -> None:
+    """Write input artefacts at their catalogue paths, the undeclared columns filled with defaults."""
+    full = {}
+    for name, df in frames.items():
+        art = catalog.artefact(name)
+        full[name] = pd.DataFrame({c: df[c] if c in df.columns else [_DEFAULTS[t]] * len(df)
+                                   for c, t in art.columns})
+    catalog.save_all(full, root)
 
 
 def frame(rows):
@@ -30,20 +45,20 @@ def frame(rows):
     ],
 )
 def test_hedge_kind(hedge, quote, kind):
-    assert conflicts.hedge_kind(hedge, quote) == kind
+    assert intervals.hedge_kind(hedge, quote) == kind
 
 
 def test_interval_rules():
-    assert conflicts.interval(100, "exact", 0.1) == pytest.approx((100 / 1.1, 110))
-    assert conflicts.interval(100, "lower", 0.1)[1] == math.inf
-    assert conflicts.interval(100, "upper", 0.1)[0] == 0
+    assert intervals.interval(100, "exact", 0.1) == pytest.approx((100 / 1.1, 110))
+    assert intervals.interval(100, "lower", 0.1)[1] == math.inf
+    assert intervals.interval(100, "upper", 0.1)[0] == 0
     with pytest.raises(ValueError, match="unknown hedge"):
-        conflicts.interval(1, "maybe")
+        intervals.interval(1, "maybe")
     with pytest.raises(ValueError, match="tolerance"):
-        conflicts.interval(1, "exact", -1)
+        intervals.interval(1, "exact", -1)
 
 
-LEX = conflicts.load_quantities()
+LEX = quantities.load_quantities()
 
 # (article, quote, value, unit, heuristic subject, hedge, containing sentence)
 KPI_USERS = ("a", "不到100人", 100, "users", "Laiwang users", "1", "马云表示拓展外部用户不到100人今年没红包。")
@@ -69,15 +84,15 @@ def figures(*rows):
     return pd.DataFrame(out)
 
 
-def external(*rows):
-    """External figures (entity, metric, period, value, unit, source) as :func:`load_external` gives them."""
-    return pd.DataFrame(rows, columns=["entity", "metric", "period", "value", "unit", "source"])
-
-
 def write_external(tmp_path, *rows) -> Path:
+    """Write rows (entity, metric, period, value, unit, source) as an ``external_metrics.csv``."""
     path = tmp_path / "external_metrics.csv"
-    external(*rows).to_csv(path, index=False)
+    pd.DataFrame(rows, columns=list(external.EXTERNAL_COLUMNS)).to_csv(path, index=False)
     return path
+
+
+def load_external(path: Path) -> pd.DataFrame:
+    return external.external_figures(external.read_external_metrics(path))
 
 
 def test_lexicon_loads_and_is_consistent():
@@ -89,7 +104,7 @@ def test_lexicon_loads_and_is_consistent():
 
 
 def test_kpi_in_users_and_friends_is_one_quantity():
-    df = conflicts.assign_quantities(figures(KPI_USERS, KPI_FRIENDS), LEX)
+    df = quantities.assign_quantities(figures(KPI_USERS, KPI_FRIENDS), LEX)
     assert list(df["quantity"]) == ["employee_kpi", "employee_kpi"]
     out = conflicts.find_conflicts(figures(KPI_USERS, KPI_FRIENDS))
     assert len(out) == 1
@@ -102,7 +117,7 @@ def test_kpi_in_users_and_friends_is_one_quantity():
 
 def test_team_size_is_not_the_kpi():
     # 100 people, and 员工 in the sentence, but about a team
-    assert conflicts.assign_quantities(figures(TEAM), LEX)["quantity"].iloc[0] == ""
+    assert quantities.assign_quantities(figures(TEAM), LEX)["quantity"].iloc[0] == ""
 
 
 def test_ambiguous_figure_lands_nowhere(tmp_path):
@@ -111,23 +126,23 @@ def test_ambiguous_figure_lands_nowhere(tmp_path):
         "quantities:\n"
         "  - {id: x_users, units: [users], entities: [来往]}\n"
         "  - {id: y_users, units: [users], entities: [易信]}\n", encoding="utf-8")
-    lex = conflicts.load_quantities(path)
+    lex = quantities.load_quantities(path)
     both = ("a", "1000万", 1.0e7, "users", "", "0", "来往和易信都有1000万用户。")
     one = ("a", "1000万", 1.0e7, "users", "", "0", "来往有1000万用户。")
-    assert conflicts.matching_quantities(1.0e7, "users", "", both[-1], both[-1], lex) == ["x_users", "y_users"]
-    assert list(conflicts.assign_quantities(figures(both, one), lex)["quantity"]) == ["", "x_users"]
+    assert quantities.matching_quantities(1.0e7, "users", "", both[-1], both[-1], lex) == ["x_users", "y_users"]
+    assert list(quantities.assign_quantities(figures(both, one), lex)["quantity"]) == ["", "x_users"]
 
 
 def test_range_and_unit_filter():
     # a KPI-like sentence, but 5000 is outside the plausible range, and "CNY" is not a count
     big = ("a", "5000个", 5000, "users", "", "0", "每个阿里人必须有外部来往用户5000个用户,否则没有红包。")
     cny = ("a", "100元", 100, "CNY", "", "0", "每个阿里员工外部好友每人100元红包。")
-    assert list(conflicts.assign_quantities(figures(big, cny), LEX)["quantity"]) == ["", ""]
+    assert list(quantities.assign_quantities(figures(big, cny), LEX)["quantity"]) == ["", ""]
 
 
 def test_registered_users_are_not_users():
     reg = ("b", "突破6亿", 6.0e8, "registrations", "WeChat registered users", "1", "微信注册用户量突破6亿。")
-    df = conflicts.assign_quantities(figures(WECHAT_4, reg), LEX)
+    df = quantities.assign_quantities(figures(WECHAT_4, reg), LEX)
     assert list(df["quantity"]) == ["wechat_users", "wechat_registrations"]
     assert conflicts.find_conflicts(figures(WECHAT_4, reg)).empty
 
@@ -147,7 +162,7 @@ def test_agree_disagree_and_hedges():
 def test_upper_bound_excludes_larger_figure(tmp_path):
     path = tmp_path / "q.yaml"
     path.write_text("quantities:\n  - {id: lw_dau, units: [dau], entities: [来往]}\n", encoding="utf-8")
-    lex = conflicts.load_quantities(path)
+    lex = quantities.load_quantities(path)
     under = ("a", "不足50万", 5.0e5, "dau", "", "不足", "来往的日活不足50万。")
     over = ("b", "80万", 8.0e5, "dau", "", "0", "来往的日活有80万。")
     row = conflicts.find_conflicts(figures(under, over), lexicon=lex).iloc[0]
@@ -156,12 +171,12 @@ def test_upper_bound_excludes_larger_figure(tmp_path):
 
 
 def test_external_figure_is_a_source(tmp_path):
-    ext = conflicts.load_external(write_external(
+    ext = load_external(write_external(
         tmp_path,
         ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper"),
         ("WeChat", "launch", "2011-01-21", "", "date", "Tencent"),
     ))
-    assert len(ext) == 1 and ext.iloc[0]["article_id"] == conflicts.EXTERNAL_ID
+    assert len(ext) == 1 and ext.iloc[0]["article_id"] == external.EXTERNAL_ID
     out = conflicts.find_conflicts(figures(PRIZE, SPEND), external=ext)
     like = out[out["like_for_like"]]
     assert list(like["quantity"]) == ["laiwang_promotion_spend"]
@@ -173,7 +188,7 @@ def test_external_figure_is_a_source(tmp_path):
 
 
 def test_prize_pool_against_budget_is_flagged_not_like_for_like(tmp_path):
-    ext = conflicts.load_external(write_external(
+    ext = load_external(write_external(
         tmp_path, ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper")))
     out = conflicts.find_conflicts(figures(PRIZE), external=ext)
     assert len(out) == 1
@@ -200,28 +215,32 @@ def test_attach_claims_finds_containing_sentence():
     # cleaning made the sentence longer before the figure ("……" became "......")
     nums = pd.DataFrame([{"article_id": "a", "quote": "4億", "start": 19, "end": 21, "value": 4.0e8,
                           "unit": "users", "subject": "", "hedge": "0"}])
-    out = conflicts.attach_claims(nums, claims).iloc[0]
+    out = quantities.attach_claims(nums, claims).iloc[0]
     assert out["claim_id"] == "a:1"
     assert out["sentence"][out["s_start"]:out["s_end"]] == "4亿"
 
 
 @pytest.mark.parametrize(
-    ("text", "match"),
+    ("text", "match", "line"),
     [
-        ("quantities:\n  - {id: x}\n", "units"),
-        ("quantities:\n  - {id: x, units: [users]}\n  - {id: x, units: [users]}\n", "repeated"),
-        ("quantities:\n  - {id: x, units: [users], range: [5, 1]}\n", "range"),
-        ("quantities:\n  - {id: x, units: [users], cues: [a], min_cues: 2}\n", "min_cues"),
-        ("quantities:\n  - {id: x, units: [users], related: [{quantity: y, relation: part_of}]}\n", "related"),
-        ("quantities:\n  - {id: x, units: [users], related: [{quantity: x, relation: equals}]}\n", "relation"),
-        ("quantities: []\n", "non-empty"),
+        ("quantities:\n  - {id: x}\n", "units", 2),
+        ("quantities:\n  - {id: x, units: [users]}\n  - {id: x, units: [users]}\n", "repeated", 3),
+        ("window: 12\nquantities:\n  - id: x\n    units: [users]\n    range: [5, 1]\n", "range", 3),
+        ("quantities:\n  - {id: x, units: [users], cues: [a], min_cues: 2}\n", "min_cues", 2),
+        ("quantities:\n  - {id: x, units: [users], related: [{quantity: y, relation: part_of}]}\n", "related", 2),
+        ("quantities:\n  - {id: x, units: [users], related: [{quantity: x, relation: equals}]}\n", "relation", 2),
+        ("quantities:\n  - {id: x, units: users}\n", "list of non-empty strings", 2),
+        ("quantities: []\n", "non-empty", 1),
+        ("quantities:\n  - {id: x, units: [users]\n", "does not parse", 3),
     ],
 )
-def test_bad_lexicon(tmp_path, text, match):
+def test_bad_lexicon_names_the_file_and_line(tmp_path, text, match, line):
     path = tmp_path / "q.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=match):
-        conflicts.load_quantities(path)
+    with pytest.raises(LexiconError, match=match) as err:
+        quantities.load_quantities(path)
+    assert err.value.path == path and err.value.line == line
+    assert str(err.value).startswith(f"{path}:{line}: ")
 
 
 def test_missing_columns():
@@ -231,24 +250,26 @@ def test_missing_columns():
 
 def _write_inputs(processed: Path, rows) -> None:
     df = figures(*rows)
-    df[conflicts.NUMBER_COLUMNS].to_csv(processed / "numbers.csv", index=False)
     claims = pd.DataFrame({"claim_id": df["claim_id"], "article_id": df["article_id"],
                            "start": df["start"] - df["s_start"],
                            "end": df["start"] - df["s_start"] + df["sentence"].str.len(),
                            "sentence": df["sentence"], "sentence_clean": df["sentence"]})
-    claims.to_csv(processed / "claims.csv", index=False)
+    stage_inputs(processed, numbers=df[conflicts.NUMBER_COLUMNS], claims=claims)
 
 
-def test_build_writes_sorted_deterministic_csv(tmp_path):
+def _run_conflicts(processed: Path) -> tuple[Path, str]:
+    (res,) = stages.run(["conflicts"], root=processed)
+    return catalog.path("fact_conflicts", processed), res.summary
+
+
+def test_stage_writes_sorted_deterministic_csv(tmp_path, monkeypatch):
     processed = tmp_path / "processed"
-    processed.mkdir()
     _write_inputs(processed, [WECHAT_6, KPI_FRIENDS, SPEND, WECHAT_4, KPI_USERS])
-    (tmp_path / "external").mkdir()
-    write_external(tmp_path / "external",
-                   ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper"))
-    (p,), summary = conflicts.build(processed)
+    monkeypatch.setattr(config, "EXTERNAL_METRICS_FILE", write_external(
+        tmp_path, ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper")))
+    p, summary = _run_conflicts(processed)
     first = p.read_bytes()
-    conflicts.build(processed)
+    _run_conflicts(processed)
     assert p.read_bytes() == first
     # WeChat users (4亿 vs 6亿) and the promotion spend (上千万 vs the external 2亿) disagree
     assert "3 shared quantities" in summary and "2 disagree" in summary
@@ -257,24 +278,46 @@ def test_build_writes_sorted_deterministic_csv(tmp_path):
     assert list(out["quantity"]) == sorted(out["quantity"])
     # the same table whatever the order of the input rows
     _write_inputs(processed, [KPI_USERS, SPEND, WECHAT_4, KPI_FRIENDS, WECHAT_6])
-    conflicts.build(processed)
+    _run_conflicts(processed)
     shuffled = pd.read_csv(p, keep_default_na=False)
     cols = [c for c in out.columns if c not in {"claim_a", "claim_b"}]
     pd.testing.assert_frame_equal(out[cols], shuffled[cols])
 
 
-def test_build_needs_inputs(tmp_path):
-    with pytest.raises(FileNotFoundError, match="numbers.csv"):
-        conflicts.build(tmp_path)
-    figures(WECHAT_4)[conflicts.NUMBER_COLUMNS].to_csv(tmp_path / "numbers.csv", index=False)
-    with pytest.raises(FileNotFoundError, match="claims.csv"):
-        conflicts.build(tmp_path)
+def test_stage_needs_inputs(tmp_path):
+    with pytest.raises(catalog.MissingArtefact, match="numbers"):
+        stages.run(["conflicts"], root=tmp_path)
+    stage_inputs(tmp_path, numbers=figures(WECHAT_4)[conflicts.NUMBER_COLUMNS])
+    with pytest.raises(catalog.MissingArtefact, match="claims"):
+        stages.run(["conflicts"], root=tmp_path)
+
+
+def test_pure_stage_function_matches_find_conflicts():
+    df = figures(WECHAT_4, WECHAT_6)
+    claims = pd.DataFrame({"claim_id": df["claim_id"], "article_id": df["article_id"],
+                           "start": df["start"] - df["s_start"],
+                           "end": df["start"] - df["s_start"] + df["sentence"].str.len(),
+                           "sentence": df["sentence"], "sentence_clean": df["sentence"]})
+    out = conflicts_stage({"numbers": df[conflicts.NUMBER_COLUMNS], "claims": claims}, None)["fact_conflicts"]
+    assert list(out["quantity"]) == ["wechat_users"] and not out["agree"].iloc[0]
+
+
+def test_external_file_is_checked(tmp_path):
+    path = tmp_path / "external_metrics.csv"
+    path.write_text("entity,metric,period,value,unit,source\nLaiwang,budget,2013-10,lots,CNY,paper\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=r"external_metrics.csv:2: value 'lots' is not a number"):
+        external.read_external_metrics(path)
+    path.write_text("entity,metric,period,value,unit\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r":1: the header lacks the columns \['source'\]"):
+        external.read_external_metrics(path)
+    assert external.read_external_metrics(tmp_path / "absent.csv") is None
 
 
 def test_window_rules_hold_next_to_external_figures(tmp_path):
     # enough KPI cues in the sentence, but the window around the figure is about a team
     team = ("c", "超过百人", 100, "people", "", "1", "员工外部好友很多,来往团队扩充至超过百人。")
-    ext = conflicts.load_external(write_external(
+    ext = load_external(write_external(
         tmp_path, ("Laiwang", "promotion budget", "2013-10", "200000000", "CNY", "Some newspaper")))
     assert conflicts.find_conflicts(figures(KPI_USERS, team)).empty
     assert conflicts.find_conflicts(figures(KPI_USERS, team), external=ext).empty

@@ -1,21 +1,23 @@
-"""Tests for analysis.numbers: normalisation, false friends, hedges, the real corpus, scoring."""
+"""Tests for the figures: normalisation, false friends, hedges, the real corpus, scoring, the number lexicons."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
 
 import numpy.testing as npt
 import pandas as pd
 import pytest
+import yaml
 
-from analysis import _io, config
+from analysis import _io, catalog, config, lexicon
+from analysis.corpus.document import Document
 from analysis.corpus.documents import iter_documents
-from analysis.corpus.ingest import Document
+from analysis.extract import amounts, scoring
 from analysis.extract import figures as N
+from analysis.extract import stage as extract_stage
+from analysis.stage_api import Context
 
-ARTICLES = config.PROCESSED_DIR / "articles"
+ARTICLES = catalog.path("documents")
 needs_corpus = pytest.mark.skipif(
     not ARTICLES.is_dir(), reason="run `python -m analysis prepare` first (data/processed/articles missing)"
 )
@@ -82,7 +84,7 @@ def table(docs) -> pd.DataFrame:
     ],
 )
 def test_parse_amount_known_values(text, value, unit):
-    got_value, got_unit = N.parse_amount(text)
+    got_value, got_unit = amounts.parse_amount(text)
     npt.assert_allclose(got_value, value, rtol=1e-12)
     assert got_unit == unit
 
@@ -90,13 +92,13 @@ def test_parse_amount_known_values(text, value, unit):
 @pytest.mark.parametrize("bad", [None, 12, 3.5, b"4\xe4\xba\xbf", ["4亿"]])
 def test_parse_amount_rejects_non_strings(bad):
     with pytest.raises(ValueError, match="expects a str"):
-        N.parse_amount(bad)
+        amounts.parse_amount(bad)
 
 
 @pytest.mark.parametrize("bad", ["", "微信", "4亿斤"])
 def test_parse_amount_rejects_non_amounts(bad):
     with pytest.raises(ValueError):
-        N.parse_amount(bad)
+        amounts.parse_amount(bad)
 
 
 def test_extract_rejects_non_documents():
@@ -219,31 +221,27 @@ def test_no_figure_inside_dates_or_versions(table):
 
 
 @needs_corpus
-def test_build_is_deterministic(tmp_path):
-    out = tmp_path / "processed"
-    (out / "articles").mkdir(parents=True)
-    for rec in ARTICLES.glob("*.json"):
-        (out / "articles" / rec.name).write_bytes(rec.read_bytes())
-    paths, summary = N.build(processed_dir=out)
-    first = Path(paths[0]).read_bytes()
-    paths2, summary2 = N.build(processed_dir=out)
-    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(Path(paths2[0]).read_bytes()).hexdigest()
-    assert summary == summary2
+def test_numbers_stage_is_deterministic(table):
+    ctx = Context(processed_dir=config.PROCESSED_DIR, raw_dir=config.RAW_DIR, book_dir=config.BOOK_DIR)
+    first, second = extract_stage.numbers({}, ctx), extract_stage.numbers({}, ctx)
+    text = _io.frame_to_csv_text(first["numbers"])
+    assert text == _io.frame_to_csv_text(second["numbers"])
+    assert text == _io.frame_to_csv_text(table)
+    summary = extract_stage.numbers_summary(first)
+    assert summary == extract_stage.numbers_summary(second)
     assert re.fullmatch(r"numbers: \d+ figures in 5 articles", summary)
-    df = pd.read_csv(paths[0], dtype={"article_id": str})
-    assert list(df.columns) == N.COLUMNS
-    assert first.decode("utf-8") == _io.frame_to_csv_text(N.numbers_table(iter_documents()))
+    assert list(first["numbers"].columns) == N.COLUMNS
 
 
 @needs_corpus
 def test_gold_set_scores(docs, table):
-    gold = pd.read_csv(N.GOLD_FILE, dtype={"article_id": str})
+    gold = scoring.load_numbers_gold()
     assert set(gold.split) == {"tune", "heldout"}
-    gold = N.locate_quotes(gold, docs)
+    gold = scoring.locate_quotes(gold, docs)
     for split, floor in (("tune", 0.9), ("heldout", 0.85)):
         g = gold[gold.split == split].reset_index(drop=True)
         p = table[table.article_id.isin(set(g.article_id))].reset_index(drop=True)
-        score = N.score_numbers(p, g)
+        score = scoring.score_numbers(p, g)
         assert score["recall"] >= floor, (split, score)
         assert score["precision"] >= floor, (split, score)
 
@@ -270,7 +268,7 @@ def test_score_counts_value_and_unit_errors():
             ("a", "360", 30, 33, 360, "count", 0),
         ]
     )
-    s = N.score_numbers(pred, gold)
+    s = scoring.score_numbers(pred, gold)
     npt.assert_allclose([s["precision"], s["recall"]], [1 / 3, 1 / 3])
     npt.assert_allclose([s["span_precision"], s["span_recall"]], [2 / 3, 2 / 3])
     kinds = sorted(k for k, _, _ in s["errors"])
@@ -280,14 +278,85 @@ def test_score_counts_value_and_unit_errors():
 def test_score_perfect_and_overlap_only():
     gold = _frame([("a", "近1000万元", 5, 12, 1e7, "CNY", 1)])
     pred = _frame([("a", "1000万元", 6, 12, 1e7, "CNY", 1)])
-    s = N.score_numbers(pred, gold)
+    s = scoring.score_numbers(pred, gold)
     assert s["precision"] == s["recall"] == s["f1"] == 1.0
     other = _frame([("b", "1000万元", 6, 12, 1e7, "CNY", 1)])
-    assert N.score_numbers(other, gold)["recall"] == 0.0
+    assert scoring.score_numbers(other, gold)["recall"] == 0.0
 
 
 def test_score_rejects_bad_input():
     with pytest.raises(ValueError, match="DataFrame"):
-        N.score_numbers([], _frame([]))
+        scoring.score_numbers([], _frame([]))
     with pytest.raises(ValueError, match="lacks columns"):
-        N.score_numbers(pd.DataFrame({"x": [1]}), _frame([]))
+        scoring.score_numbers(pd.DataFrame({"x": [1]}), _frame([]))
+
+
+# ---------------------------------------------------------------------------
+# the number lexicon and the gold set, as files
+# ---------------------------------------------------------------------------
+def test_gold_set_is_read_typed():
+    gold = scoring.load_numbers_gold()
+    assert list(gold.columns) == list(lexicon.NUMBERS_GOLD_COLUMNS)
+    assert gold["value"].dtype == float and set(gold["hedge"]) <= {0, 1}
+    assert set(gold["unit"]) <= lexicon.number_units()
+
+
+def _numbers_file(tmp_path, edit):
+    data = yaml.safe_load(config.NUMBERS_FILE.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "numbers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _line(path, err):
+    return path.read_text(encoding="utf-8").splitlines()[err.value.line - 1]
+
+
+def test_bad_false_friend_names_its_line(tmp_path):
+    bad = _numbers_file(tmp_path, lambda d: d["false_friends"].insert(3, "百(度"))
+    with pytest.raises(lexicon.LexiconError, match="false_friends: not a valid regular expression") as err:
+        lexicon.numbers(bad)
+    assert _line(bad, err).strip() == "- 百(度"
+
+
+def test_bad_multiplier_names_its_line(tmp_path):
+    bad = _numbers_file(tmp_path, lambda d: d["multipliers"].update({"亿": "a lot"}))
+    with pytest.raises(lexicon.LexiconError, match="multipliers.亿 should be a positive number") as err:
+        lexicon.numbers(bad)
+    assert _line(bad, err).strip().startswith("亿:")
+
+
+def test_bad_measure_names_its_line(tmp_path):
+    bad = _numbers_file(tmp_path, lambda d: d["measures"].update({"用户": {"unit": "users", "mesure": "users"}}))
+    with pytest.raises(lexicon.LexiconError, match="measures.用户: unknown key 'mesure'") as err:
+        lexicon.numbers(bad)
+    assert _line(bad, err).strip().startswith("mesure:")
+
+
+def test_missing_section_is_named(tmp_path):
+    bad = _numbers_file(tmp_path, lambda d: d.pop("hedges"))
+    with pytest.raises(lexicon.LexiconError, match=r"missing sections \['hedges'\]"):
+        lexicon.numbers(bad)
+
+
+@pytest.mark.parametrize(("row", "problem"), [
+    ("000_x,4亿,400000000,people,0,tune", None),
+    ("000_x,4亿,四亿,users,0,tune", "value '四亿' is not a number"),
+    ("000_x,4亿,400000000,humans,0,tune", "unknown unit 'humans'"),
+    ("000_x,4亿,400000000,users,2,tune", "unknown hedge '2'"),
+    ("000_x,4亿,400000000,users,0,dev", "unknown split 'dev'"),
+    ("000_x,,400000000,users,0,tune", "missing field 'quote'"),
+    ("000_x,4亿,400000000,users,0", "missing field 'split'"),
+    ("000_x,4亿,400000000,users,0,tune,extra", "7 fields, the header has 6"),
+])
+def test_gold_rows_are_checked_with_their_line(tmp_path, row, problem):
+    path = tmp_path / "numbers_gold.csv"
+    path.write_text("article_id,quote,value,unit,hedge,split\n000_x,5亿,500000000,users,1,tune\n" + row + "\n",
+                    encoding="utf-8")
+    if problem is None:
+        assert lexicon.numbers_gold(path)[1]["value"] == 4e8
+        return
+    with pytest.raises(lexicon.LexiconError, match=re.escape(problem)) as err:
+        lexicon.numbers_gold(path)
+    assert err.value.line == 3 and err.value.path == path

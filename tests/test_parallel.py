@@ -9,24 +9,25 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import run_stages, snapshot
 
-from analysis import config
+from analysis import catalog, config
+from analysis.corpus.documents import article_ids, iter_documents, map_articles
 from analysis.corpus.ingest import CorpusError
-from analysis.corpus.prepare import prepare
 from analysis.extract.figures import extract_numbers, numbers_table
-from analysis.corpus.documents import article_ids, map_articles
 from analysis.parallel import map_documents
 
 GOOD = "---\ntitle: 测试\nname: tester\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def prepare(raw: Path, out: Path, **kwargs) -> None:
+    """The ``prepare`` stage alone, into the processed folder ``out``."""
+    run_stages(["prepare"], out, raw=raw, **kwargs)
 
 
 @pytest.fixture(scope="module")
 def serial_out(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("serial")
+    out = tmp_path_factory.mktemp("serial") / "processed"
     prepare(config.RAW_DIR, out, n_jobs=1)
     return out
 
@@ -74,7 +75,7 @@ def test_prepare_rejects_bad_parallel_args_before_writing(tmp_path):
         prepare(config.RAW_DIR, tmp_path / "out", n_jobs=0)
     with pytest.raises(ValueError, match="backend"):
         prepare(config.RAW_DIR, tmp_path / "out", backend="spark")
-    assert not (tmp_path / "out").exists()
+    assert list(tmp_path.iterdir()) == []  # not even the lock file
 
 
 def test_missing_dask_names_the_extra(monkeypatch):
@@ -84,20 +85,20 @@ def test_missing_dask_names_the_extra(monkeypatch):
 
 
 def test_prepare_loky_byte_identical(serial_out, tmp_path):
-    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="loky")
-    assert snapshot(tmp_path) == snapshot(serial_out)
-    assert len(snapshot(tmp_path)) == 6
+    prepare(config.RAW_DIR, tmp_path / "out", n_jobs=2, backend="loky")
+    assert snapshot(tmp_path / "out") == snapshot(serial_out)
+    assert len(snapshot(serial_out)) == 6  # five records and the corpus table
 
 
 def test_prepare_threading_byte_identical(serial_out, tmp_path):
-    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="threading")
-    assert snapshot(tmp_path) == snapshot(serial_out)
+    prepare(config.RAW_DIR, tmp_path / "out", n_jobs=2, backend="threading")
+    assert snapshot(tmp_path / "out") == snapshot(serial_out)
 
 
 def test_prepare_dask_local_cluster_byte_identical(serial_out, tmp_path):
     pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed (pip install .[dask])")
-    prepare(config.RAW_DIR, tmp_path, n_jobs=2, backend="dask")
-    assert snapshot(tmp_path) == snapshot(serial_out)
+    prepare(config.RAW_DIR, tmp_path / "out", n_jobs=2, backend="dask")
+    assert snapshot(tmp_path / "out") == snapshot(serial_out)
 
 
 @pytest.fixture()
@@ -134,8 +135,6 @@ def test_errors_in_file_order_whatever_n_jobs(messy_raw, tmp_path):
 def test_numbers_over_map_articles_equal_serial(serial_out):
     ids = article_ids(serial_out)
     assert len(ids) == 5
-    from analysis.corpus.documents import iter_documents
-
     serial = numbers_table(iter_documents(processed_dir=serial_out))
     assert len(serial) > 0
     frames = map_articles(extract_numbers, processed_dir=serial_out, n_jobs=2)
@@ -154,18 +153,18 @@ def _identity(doc):
 
 
 def test_article_ids_needs_prepare(tmp_path):
-    with pytest.raises(FileNotFoundError, match="run `python -m analysis prepare` first"):
+    with pytest.raises(catalog.MissingArtefact, match="run `python -m analysis prepare` first"):
         article_ids(tmp_path)
 
 
 @pytest.mark.parametrize("stage", ["numbers", "claims"])
-def test_stage_build_identical_whatever_n_jobs(serial_out, tmp_path, stage):
-    import importlib
-
-    build = importlib.import_module(f"analysis.{stage}").build
-    out2 = tmp_path / "par"
-    shutil.copytree(serial_out, out2)
-    (path1,), _ = build(serial_out, config.RAW_DIR, n_jobs=1)
-    (path2,), _ = build(out2, config.RAW_DIR, n_jobs=2, backend="loky")
-    assert path1.read_bytes() == path2.read_bytes()
-    assert len(path1.read_bytes().splitlines()) > 5
+def test_stage_identical_whatever_n_jobs(serial_out, tmp_path, stage):
+    outs = {}
+    for n_jobs in (1, 2):
+        out = tmp_path / f"jobs{n_jobs}" / "processed"
+        shutil.copytree(serial_out, out)
+        (result,) = run_stages([stage], out, n_jobs=n_jobs, backend="loky")
+        assert result.outputs == (catalog.path(stage, out),)
+        outs[n_jobs] = catalog.path(stage, out).read_bytes()
+    assert outs[1] == outs[2]
+    assert len(outs[1].splitlines()) > 5

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from helpers import run_stages, snapshot
 
-from analysis import config
+from analysis import catalog, config
 from analysis.cli import main
 from analysis.corpus.ingest import CorpusError
-from analysis.corpus.prepare import prepare
 
 GOOD = "---\ntitle: 测试\nname: tester\ntime: 2014-01-02 10:00\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def prepare(raw, out, **kwargs):
+    """The ``prepare`` stage alone, from ``raw`` into the processed folder ``out``."""
+    return run_stages(["prepare"], out, raw=raw, **kwargs)
+
+
+def record(out, article_id):
+    return catalog.path("documents", out) / f"{article_id}.json"
 
 
 @pytest.fixture()
@@ -54,6 +58,8 @@ def test_bad_input_fails_clearly_and_atomically(corpus_dir, case):
     assert f"zz_{case}.txt" in str(err.value)
     assert message in str(err.value)
     assert snapshot(out) == before
+    # nothing is left beside the processed folder but the lock file
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == [".processed.lock"]
 
 
 def test_oversized_file(corpus_dir, monkeypatch):
@@ -88,18 +94,18 @@ def test_skip_bad_warns_and_continues(corpus_dir, capsys):
     raw, out = corpus_dir
     (raw / "zz_empty.txt").write_bytes(b"")
     (raw / "zz_new.txt").write_text(GOOD, encoding="utf-8")
-    assert main(["prepare", "--raw", str(raw), "--out", str(out), "--skip-bad"]) == 0
+    assert main(["prepare", "--raw", str(raw), "--out", str(out), "--book", str(out.parent / "book"), "--skip-bad"]) == 0
     captured = capsys.readouterr()
     assert "zz_empty.txt: file is empty" in captured.err
     assert "1 skipped" in captured.out
-    assert (out / "articles" / "zz_new.json").exists()
-    assert not (out / "articles" / "zz_empty.json").exists()
+    assert record(out, "zz_new").exists()
+    assert not record(out, "zz_empty").exists()
 
 
 def test_cli_reports_error_and_exit_code(corpus_dir, capsys):
     raw, out = corpus_dir
     (raw / "zz_gbk.txt").write_bytes("阿里".encode("gbk"))
-    assert main(["prepare", "--raw", str(raw), "--out", str(out)]) == 1
+    assert main(["prepare", "--raw", str(raw), "--out", str(out), "--book", str(out.parent / "book")]) == 1
     err = capsys.readouterr().err
     assert "zz_gbk.txt" in err and "GB18030" in err
 
@@ -109,12 +115,23 @@ def test_removed_article_record_is_dropped(corpus_dir):
     victim = sorted(raw.glob("*.txt"))[0]
     victim.unlink()
     prepare(raw, out)
-    assert not (out / "articles" / f"{victim.stem}.json").exists()
+    assert not record(out, victim.stem).exists()
+    assert victim.stem not in set(catalog.load("corpus", out)["article_id"])
 
 
 def test_two_runs_byte_identical(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
+    a, b = tmp_path / "a" / "processed", tmp_path / "b" / "processed"
     prepare(config.RAW_DIR, a)
     prepare(config.RAW_DIR, b)
     assert snapshot(a) == snapshot(b)
-    assert len(snapshot(a)) == 6
+    names = sorted(snapshot(a))
+    assert names == ["01_corpus/articles/" + p.stem + ".json" for p in sorted(config.RAW_DIR.glob("*.txt"))] + [
+        "01_corpus/corpus.csv"]
+
+
+def test_corpus_table_matches_catalogue(corpus_dir):
+    _, out = corpus_dir
+    corpus = catalog.load("corpus", out)
+    assert list(corpus.columns) == catalog.artefact("corpus").column_names
+    assert corpus["n_chars_clean"].dtype == "int64"
+    assert sorted(corpus["article_id"]) == sorted(p.stem for p in catalog.path("documents", out).glob("*.json"))

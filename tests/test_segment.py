@@ -10,7 +10,9 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from analysis.segment import ChineseTokenizer, content_tokens, passthrough, stopwords, tokenize
+from analysis import lexicon
+from analysis.lexicon import LexiconError
+from analysis.segment import ChineseTokenizer, content_tokens, get_tokenizer, passthrough, stopwords, tokenize
 
 DOMAIN = ["来往", "微信", "钉钉", "易信", "旺信", "旺旺", "陌陌", "米聊", "支付宝", "公众账号", "朋友圈",
           "熟人社交", "扩展人脉"]
@@ -82,3 +84,37 @@ def test_transformer_pickles_and_validates():
         ChineseTokenizer(min_length=0).fit(["x"])
     with pytest.raises(ValueError):
         tok.transform([3])
+
+
+def test_word_lists_come_from_the_lexicon():
+    assert {"应该", "必须", "因为"} <= lexicon.protected_words()
+    assert not (lexicon.protected_words() & stopwords())
+    assert lexicon.stopwords() - lexicon.protected_words() <= stopwords()
+    entries = lexicon.userdict()
+    assert ("来往", 20000, "nz") in entries
+    assert not any(w.startswith("#") for w, _, _ in entries)  # comments are not words
+
+
+def test_user_dictionary_entries_reach_the_tokenizer(tmp_path):
+    path = tmp_path / "userdict.txt"
+    path.write_text("# a comment\n\n来往钉钉 50000 nz\n", encoding="utf-8")
+    assert lexicon.userdict(path) == (("来往钉钉", 50000, "nz"),)
+    tok = get_tokenizer(path)
+    assert "来往钉钉" in tok.lcut("他说来往钉钉不行")
+    assert tok.user_word_tag_tab["来往钉钉"] == "nz"
+
+
+@pytest.mark.parametrize(("loader", "text", "line"), [
+    (lexicon.userdict, "# products\n来往 20000 nz\n微信 lots nz\n", 3),
+    (lexicon.userdict, "来往 20000 NZ\n", 1),
+    (lexicon.userdict, "阿里 巴巴 20000 nz\n", 1),
+    (lexicon.stopwords, "# one word a line\n一个\n这个 那个\n", 3),
+    (lexicon.protected_words, "应该\n\n必须 要\n", 3),
+])
+def test_malformed_word_list_line_names_the_file_and_line(tmp_path, loader, text, line):
+    path = tmp_path / "words.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        loader(path)
+    assert (err.value.path, err.value.line) == (path, line)
+    assert str(err.value).startswith(f"{path}:{line}: ")

@@ -1,4 +1,4 @@
-"""Tests for analysis.themes: the ThemeModel estimator contract, stability, stance."""
+"""Tests for analysis.themes: the ThemeModel estimator contract, stability, topics vs codebook, stance."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
+from analysis import lexicon
 from analysis.segment import ChineseTokenizer, content_tokens, passthrough
-from analysis.themes import model as themes
+from analysis.themes import codebook, stability, stance
+from analysis.themes.model import ThemeModel, topic_tokens
 
 DOCS = [
     "阿里巴巴强推来往,员工必须拉好友",
@@ -35,7 +37,7 @@ TOKENS = [content_tokens(d) for d in DOCS]
 
 
 def model(**kw):
-    return themes.ThemeModel(n_topics=3, min_df=1, max_df=1.0, **kw)
+    return ThemeModel(n_topics=3, min_df=1, max_df=1.0, **kw)
 
 
 def test_fit_transform_shapes_and_names():
@@ -51,7 +53,7 @@ def test_fit_transform_shapes_and_names():
 
 
 def test_init_only_stores_params():
-    m = themes.ThemeModel(n_topics=-3)
+    m = ThemeModel(n_topics=-3)
     assert m.n_topics == -3  # no validation in __init__
     assert clone(m).get_params()["n_topics"] == -3
     with pytest.raises(ValueError, match="n_topics"):
@@ -65,7 +67,7 @@ def test_not_fitted():
 
 def test_too_many_topics():
     with pytest.raises(ValueError, match="exceeds the number of documents"):
-        themes.ThemeModel(n_topics=50).fit(DOCS)
+        ThemeModel(n_topics=50).fit(DOCS)
 
 
 def test_negative_matrix_rejected():
@@ -108,7 +110,7 @@ def test_invariant_to_document_order():
     a = model().fit(TOKENS)
     b = model().fit([TOKENS[i] for i in perm])
     assert list(a.terms_) == list(b.terms_)
-    match, cos = themes.match_topics(a.components_, b.components_)
+    match, cos = stability.match_topics(a.components_, b.components_)
     assert list(match) == [0, 1, 2]
     assert cos.min() > 0.999
     assert_allclose(a.transform(TOKENS), b.transform(TOKENS), atol=1e-4)
@@ -121,7 +123,7 @@ def test_deterministic():
 
 
 def test_topics_recover_planted_groups():
-    m = themes.ThemeModel(n_topics=4, min_df=1, max_df=1.0).fit(TOKENS)
+    m = ThemeModel(n_topics=4, min_df=1, max_df=1.0).fit(TOKENS)
     W = m.transform(TOKENS)
     groups = [set(np.argmax(W[i : i + 3], axis=1)) for i in range(0, 12, 3)]
     assert all(len(g) == 1 for g in groups)
@@ -131,34 +133,34 @@ def test_topics_recover_planted_groups():
 def test_match_topics_hungarian():
     A = np.eye(3)
     B = A[[2, 0, 1]]
-    match, cos = themes.match_topics(A, B)
+    match, cos = stability.match_topics(A, B)
     assert list(match) == [1, 2, 0]
     assert_allclose(cos, 1.0)
     with pytest.raises(ValueError, match="same terms"):
-        themes.match_topics(np.eye(3), np.eye(4))
+        stability.match_topics(np.eye(3), np.eye(4))
 
 
 def test_stability_in_unit_interval_and_deterministic():
     docs = TOKENS * 3
-    a = themes.topic_stability(docs, n_topics=4, n_runs=2, seed=1)
-    b = themes.topic_stability(docs, n_topics=4, n_runs=2, seed=1)
+    a = stability.topic_stability(docs, n_topics=4, n_runs=2, seed=1)
+    b = stability.topic_stability(docs, n_topics=4, n_runs=2, seed=1)
     pd.testing.assert_frame_equal(a, b)
     assert set(a["kind"]) == {"drop", "seed", "drop+seed"}
     assert a["cosine"].between(0, 1).all()
-    assert 0 <= themes.stability_score(a) <= 1
-    assert themes.stability_score(a) > 0.8  # planted topics are easy to find again
+    assert 0 <= stability.stability_score(a) <= 1
+    assert stability.stability_score(a) > 0.8  # planted topics are easy to find again
 
 
 def test_stability_rejects_bad_drop():
     with pytest.raises(ValueError, match="drop"):
-        themes.topic_stability(TOKENS, drop=1.5)
+        stability.topic_stability(TOKENS, drop=1.5)
 
 
 def test_topic_codebook_cosines():
     claims = pd.DataFrame({"themes": ["a", "a", "b", ""]})
     W = np.array([[1.0, 0], [1, 0], [0, 1], [0, 0]])
     terms = pd.DataFrame({"topic": [0, 1], "rank": [0, 0], "term": ["x", "y"], "weight": [1.0, 1.0]})
-    cb = themes.topic_codebook(W, claims, terms, strategies=["a", "b"])
+    cb = codebook.topic_codebook(W, claims, terms, strategies=["a", "b"])
     got = cb.set_index(["topic", "strategy"])["cosine"]
     assert got[(0, "a")] == pytest.approx(1.0) and got[(0, "b")] == 0
     assert cb[cb.best_for_topic][["topic", "strategy"]].values.tolist() == [[0, "a"], [1, "b"]]
@@ -176,7 +178,7 @@ def test_topic_codebook_cosines():
     ],
 )
 def test_sentence_stance(type_, pol, crit, expected):
-    assert themes.sentence_stance(type_, pol, crit) == expected
+    assert stance.sentence_stance(type_, pol, crit) == expected
 
 
 def test_strategy_stance_majority_and_absent():
@@ -188,14 +190,14 @@ def test_strategy_stance_majority_and_absent():
         "criticism": ["", "", "失败", "", "愚蠢"],
         "themes": ["s", "s", "s", "s", "t"],
     })
-    st = themes.strategy_stance(claims, strategies=["s", "t"]).set_index(["strategy", "article_id"])
+    st = stance.strategy_stance(claims, strategies=["s", "t"]).set_index(["strategy", "article_id"])
     assert st.loc[("s", "a"), "stance"] == "supports"
     assert st.loc[("s", "a"), "evidence"] == "a:0;a:1"
     assert st.loc[("s", "b"), "stance"] == "reports"
     assert st.loc[("t", "a"), "stance"] == "absent"
     assert st.loc[("t", "b"), "stance"] == "criticises"
     with pytest.raises(ValueError, match="lacks columns"):
-        themes.strategy_stance(claims.drop(columns="criticism"))
+        stance.strategy_stance(claims.drop(columns="criticism"))
 
 
 def test_passthrough_vectorizer_matches_internal():
@@ -204,3 +206,19 @@ def test_passthrough_vectorizer_matches_internal():
     m = model().fit(X)
     assert m.vectorizer_ is None
     assert m.transform(X).shape == (len(TOKENS), 3)
+
+
+def test_stance_matrix_scores_in_codebook_order():
+    ids = [s["id"] for s in lexicon.strategies()][:2]
+    st = pd.DataFrame({"strategy": [ids[1], ids[0], ids[0]], "article_id": ["b", "b", "a"],
+                       "stance": ["supports", "criticises", "absent"]})
+    m = stance.stance_matrix(st)
+    assert list(m.index) == ids and list(m.columns) == ["a", "b"]
+    assert m.loc[ids[0], "b"] == -1 and m.loc[ids[1], "b"] == 1 and np.isnan(m.loc[ids[0], "a"])
+    with pytest.raises(ValueError, match="unknown stances"):
+        stance.stance_matrix(st.assign(stance="maybe"))
+
+
+def test_topic_tokens_drop_single_characters():
+    (toks,) = topic_tokens(["来往的用户不会增长"])
+    assert toks and all(len(t) >= 2 for t in toks)

@@ -4,8 +4,10 @@ The public API is flat; implementation lives in private modules:
 
 * :mod:`._bass` -- Bass and generalized Bass models, bootstrap fit (:func:`fit_bass`);
 * :mod:`._competition` -- two platforms with network effects (logit choice, tipping);
-* :mod:`._cascade` -- threshold cascades on sparse graphs, graph builders, seeding;
-* :mod:`.scenarios` -- one scenario per strategy id, with parameter sources and sensitivity;
+* :mod:`._graphs` -- sparse random graphs: small worlds and block models of organisations;
+* :mod:`._cascade` -- threshold cascades on those graphs, scattered and clustered seeding;
+* :mod:`.parameters` -- the scenarios' parameters, each with its source (article, external, assumed);
+* :mod:`.scenarios` -- one scenario per strategy id, its verdict and its sensitivity;
 * :mod:`.wechat` -- WeChat's MAU series, its Bass fit and the forecast;
 * :mod:`.runs` -- the push phase diagram and the cascade comparison;
 * :mod:`.stage` -- the ``adopt`` pipeline stage (``python -m analysis adopt``).
@@ -23,13 +25,10 @@ from analysis.adoption._bass import (
 )
 from analysis.adoption._cascade import (
     CascadeResult,
-    block_model,
     clustered_seeds,
-    edges_to_csr,
     retained_seeds,
     scattered_seeds,
     threshold_cascade,
-    watts_strogatz,
 )
 from analysis.adoption._competition import (
     CompetitionParams,
@@ -38,7 +37,9 @@ from analysis.adoption._competition import (
     equilibria,
     simulate_shares,
 )
-from analysis.adoption.scenarios import build_scenarios, lookup_number, sensitivity
+from analysis.adoption._graphs import block_model, edges_to_csr, watts_strogatz
+from analysis.adoption.parameters import lookup_number
+from analysis.adoption.scenarios import build_scenarios, sensitivity
 
 __all__ = [
     "BassFit",

@@ -93,6 +93,11 @@ def bass_cumulative(t: ArrayLike, p: float, q: float, m: float) -> NDArray[np.fl
     -------
     ndarray(float, ndim=1)
         :math:`m (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})`.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is not positive and finite, or ``t`` is negative or not a finite 1-d array.
     """
     _check_params(p, q, m)
     t = _as_1d(t, "t")
@@ -115,6 +120,11 @@ def bass_rate(t: ArrayLike, p: float, q: float, m: float) -> NDArray[np.float64]
     -------
     ndarray(float, ndim=1)
         :math:`m (p+q)^2/p \cdot e^{-(p+q)t} / (1 + (q/p)e^{-(p+q)t})^2`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`bass_cumulative`.
     """
     _check_params(p, q, m)
     t = _as_1d(t, "t")
@@ -143,6 +153,11 @@ def pulse_effort(t: ArrayLike, start: float, duration: float, intensity: float) 
     Returns
     -------
     ndarray(float, ndim=1)
+
+    Raises
+    ------
+    ValueError
+        If ``t``, ``start`` or ``duration`` is negative, or ``intensity <= -1``.
     """
     t = _as_1d(t, "t")
     if np.any(t < 0):
@@ -170,6 +185,12 @@ def gbm_cumulative(t: ArrayLike, p: float, q: float, m: float, effort: ArrayLike
     Returns
     -------
     ndarray(float, ndim=1)
+
+    Raises
+    ------
+    ValueError
+        If a parameter is invalid, ``effort`` and ``t`` differ in length, or the effort is negative or
+    decreasing.
     """
     _check_params(p, q, m)
     t = _as_1d(t, "t")
@@ -223,7 +244,18 @@ class BassFit:
         return float(np.log(self.q / self.p) / (self.p + self.q))
 
     def predict(self, t: ArrayLike) -> NDArray[np.float64]:
-        """Cumulative adopters at ``t`` under the point estimate."""
+        """Cumulative adopters at ``t`` under the point estimate.
+
+        Parameters
+        ----------
+        t : array_like(float, ndim=1)
+            Time since launch.
+
+        Returns
+        -------
+        ndarray(float, ndim=1)
+            :func:`bass_cumulative` at the point estimate.
+        """
         return bass_cumulative(t, self.p, self.q, self.m)
 
     def band(self, t: ArrayLike, level: float = 0.9) -> tuple[NDArray, NDArray, NDArray]:
@@ -238,6 +270,11 @@ class BassFit:
         Returns
         -------
         lo, mid, hi : ndarray(float, ndim=1)
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is not in (0, 1) or ``t`` is negative.
         """
         if not 0 < level < 1:
             raise ValueError("level must be in (0, 1)")

@@ -107,7 +107,13 @@ class CompetitionParams:
                 raise ValueError(f"{k} must be finite")
 
     def segments(self) -> tuple[NDArray, NDArray]:
-        """Segment weights and intrinsic preferences ``(w, delta_k)``."""
+        """Segment weights and intrinsic preferences ``(w, delta_k)``.
+
+        Returns
+        -------
+        w, delta_k : ndarray(float, ndim=1)
+            The weights of the mainstream and niche segments, and their intrinsic preference for the entrant.
+        """
         w = np.array([1.0 - self.niche_weight, self.niche_weight])
         d = np.array([self.delta, self.delta + self.niche_delta])
         return w, d
@@ -151,6 +157,12 @@ def simulate_shares(
     dict of str to ndarray
         ``share0`` (just after the push lands), ``share`` (at ``horizon``), ``long_run`` (at ``long_run``),
         each of the broadcast shape; the incumbent's share is ``1 - share``.
+
+    Raises
+    ------
+    ValueError
+        If the Bass parameters are not positive and finite, the inputs are empty, ``seeds`` is negative,
+    ``t_push`` is not positive, or ``steps_per_year < 4``.
     """
     params = params or CompetitionParams()
     p, q, m = (float(v) for v in bass)
@@ -192,6 +204,13 @@ def equilibria(params: CompetitionParams | None = None, *, grid: int = 2001) -> 
     For several segments the rest point is computed on the symmetric manifold where each segment's share
     equals its choice probability at the overall share (the fixed points of the full ODE).
 
+    Parameters
+    ----------
+    params : CompetitionParams, optional
+        Default: the model's defaults.
+    grid : int
+        Points of the share grid on which sign changes are looked for.
+
     Returns
     -------
     pandas.DataFrame
@@ -216,7 +235,25 @@ def equilibria(params: CompetitionParams | None = None, *, grid: int = 2001) -> 
 
 
 def classify_share(share: ArrayLike, *, win: float = 0.5, niche: float = 0.05) -> NDArray[np.str_]:
-    """Label long-run shares: ``"win"`` (``>= win``), ``"niche"`` (``>= niche``) or ``"fade"``."""
+    """Label long-run shares: ``"win"`` (``>= win``), ``"niche"`` (``>= niche``) or ``"fade"``.
+
+    Parameters
+    ----------
+    share : array_like(float)
+        Long-run shares of the entrant.
+    win, niche : float
+        Thresholds, ``0 < niche < win <= 1``.
+
+    Returns
+    -------
+    ndarray of str
+        Same shape as ``share``.
+
+    Raises
+    ------
+    ValueError
+        If the thresholds are not ordered.
+    """
     share = np.asarray(share, dtype=float)
     if not 0 < niche < win <= 1:
         raise ValueError("need 0 < niche < win <= 1")
@@ -248,6 +285,11 @@ def competition_grid(
     -------
     pandas.DataFrame
         Tidy, one row per cell: ``size, timing, duration, share0, share, long_run, outcome``, sorted.
+
+    Raises
+    ------
+    ValueError
+        If a grid is empty or a duration negative.
     """
     params = params or CompetitionParams()
     sizes = np.asarray(sizes, dtype=float).ravel()

@@ -1,4 +1,10 @@
-"""The model runs behind the adoption chapter: the push phase diagram and the cascade comparison."""
+"""The model runs behind the adoption chapter: the push phase diagram and the cascade comparison.
+
+:func:`push_grid` runs the competition model (:mod:`._competition`) over a grid of push sizes and
+timings; :func:`critical_push` reads the smallest winning push off it.  :func:`cascade_comparison` runs
+the threshold cascade (:mod:`._cascade`) with scattered and clustered seeds of equal budget on the two
+graph families of :mod:`._graphs`.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,28 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.adoption._cascade import (
-    block_model,
-    clustered_seeds,
-    retained_seeds,
-    scattered_seeds,
-    threshold_cascade,
-    watts_strogatz,
-)
+from analysis.adoption._cascade import clustered_seeds, retained_seeds, scattered_seeds, threshold_cascade
 from analysis.adoption._competition import CompetitionParams, competition_grid
+from analysis.adoption._graphs import block_model, watts_strogatz
 
 __all__ = ["push_grid", "cascade_comparison", "critical_push"]
 
 
 def push_grid(bass: tuple[float, float, float], params: CompetitionParams | None = None) -> pd.DataFrame:
-    """The phase diagram: push size (1M-1000M users, log grid) x push start (2011-04 to 2014-07)."""
+    """The phase diagram: push size (1M-1000M users, log grid) x push start (2011-04 to 2014-07).
+
+    Parameters
+    ----------
+    bass : (p, q, m)
+        WeChat's Bass parameters (m in millions of MAU).
+    params : CompetitionParams, optional
+        The competition model's parameters (default: its defaults).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analysis.adoption.competition_grid` output, shares rounded to 4 places.
+    """
     sizes = np.round(np.geomspace(1.0, 1000.0, 31), 4)
     timings = np.round(np.linspace(0.25, 3.5, 27), 4)
     g = competition_grid(sizes, timings, bass, params)
@@ -35,6 +48,19 @@ def cascade_comparison(
 
     Thresholds are heterogeneous, :math:`\\theta_i \\sim N(\\theta, 0.05^2)` clipped to [0.01, 1].  On the
     small world, "clustered" seeds are runs of consecutive ring nodes of ``block_size`` (local groups).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes (rounded down to whole blocks).
+    block_size : int
+        Nodes per organisation (block).
+    budgets : tuple of float
+        Seed budgets, as shares of the nodes.
+    theta : float
+        Mean threshold.
+    seed : int
+        Random seed.
 
     Returns
     -------
@@ -65,7 +91,24 @@ def cascade_comparison(
 def critical_push(grid: pd.DataFrame, timing: float, *, win: float = 0.5) -> float:
     """Smallest push size in ``grid`` that wins in the long run at the grid timing nearest to ``timing``.
 
-    Returns ``nan`` if no size on the grid wins.
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        :func:`push_grid` output.
+    timing : float
+        Years since WeChat's launch.
+    win : float, default 0.5
+        Long-run share that counts as a win.
+
+    Returns
+    -------
+    float
+        Millions of users; ``nan`` if no size on the grid wins.
+
+    Raises
+    ------
+    ValueError
+        If ``grid`` is empty.
     """
     if grid.empty:
         raise ValueError("grid is empty")
@@ -73,10 +116,3 @@ def critical_push(grid: pd.DataFrame, timing: float, *, win: float = 0.5) -> flo
     t = times[np.argmin(np.abs(times - timing))]
     d = grid[(grid["timing"] == t) & (grid["long_run"] >= win)]
     return float(d["size"].min()) if len(d) else float("nan")
-
-
-def wechat_base(bass: tuple[float, float, float], t: float) -> float:
-    """WeChat's fitted MAU (millions) at ``t`` years after launch."""
-    from analysis.adoption._bass import bass_cumulative
-
-    return float(bass_cumulative([t], *bass)[0])

@@ -8,6 +8,10 @@ Outputs (catalogue names; see :mod:`analysis.catalog`):
 ``cascade_comparison``  scattered vs clustered seeding on two graph families
 ``scenarios``           one row per strategy id
 ``sensitivity``         one-at-a-time sensitivity of every scenario
+
+The stage reads no catalogue file itself (see :mod:`analysis.stages`); the strategy codebook comes from
+:func:`analysis.lexicon.strategies`, the external figures from :mod:`analysis.checks.external` and
+WeChat's MAU series from :func:`analysis.adoption.wechat.load_wechat_mau`.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from typing import Any
 import pandas as pd
 
 from analysis import lexicon
+from analysis.adoption.parameters import scenario_specs
 from analysis.adoption.runs import cascade_comparison, push_grid
-from analysis.adoption.scenarios import build_scenarios, scenario_specs, sensitivity
+from analysis.adoption.scenarios import build_scenarios, sensitivity
 from analysis.adoption.wechat import fit_frame, fit_wechat, forecast_frame
-from analysis.checks.conflicts import EXTERNAL_FILE
+from analysis.checks.external import read_external_metrics
 from analysis.stage_api import Context
 
 __all__ = ["adopt", "adopt_summary"]
@@ -44,7 +49,7 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
         The six adoption artefacts.
     """
     numbers, claims = inputs.get("numbers"), inputs.get("claims")
-    external = pd.read_csv(EXTERNAL_FILE) if EXTERNAL_FILE.exists() else None
+    external = read_external_metrics()
     codebook = list(lexicon.strategies())
     fit = fit_wechat()
     bass = (fit.p, fit.q, fit.m)
@@ -62,5 +67,15 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def adopt_summary(out: Mapping[str, Any]) -> str:
-    """One line: quarters forecast and scenarios run."""
+    """One line: quarters forecast and scenarios run.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`adopt` output.
+
+    Returns
+    -------
+    str
+    """
     return f"adopt: forecast {len(out['wechat_forecast'])} quarters, {len(out['scenarios'])} scenarios"

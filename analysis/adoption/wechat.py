@@ -3,10 +3,14 @@
 Time is measured in years since WeChat's launch on 2011-01-21 (Tencent), and each quarterly MAU figure is
 placed at the **end** of its quarter (the date Tencent reports it for).  The launch itself is added as the
 point ``(0, 0)``.  Only the 2013Q1-2014Q2 series is fitted, so the 2014Q3-2018Q4 forecast is out of sample.
+
+The series is ``data/external/wechat_mau_2013_2014.csv`` (``quarter, mau_millions, source``), read and
+checked by :func:`load_wechat_mau`.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -40,28 +44,88 @@ N_BOOT = 1000
 
 
 def years_since_launch(period: str) -> float:
-    """Years (365.25 days) from WeChat's launch to the 15th of the month ``period`` (``"2013-10"``)."""
+    """Years (365.25 days) from WeChat's launch to the 15th of a month.
+
+    Parameters
+    ----------
+    period : str
+        The month, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    float
+    """
     ts = pd.Period(period, freq="M").start_time + pd.Timedelta(days=14)
     return (ts - pd.Timestamp(WECHAT_LAUNCH)).days / 365.25
 
 
 def quarter_end_years(quarters: list[str] | pd.Series, launch: str = WECHAT_LAUNCH) -> np.ndarray:
-    """Years from ``launch`` to the last day of each quarter (``"2013Q1"`` -> 2013-03-31), 365.25-day years."""
+    """Years from ``launch`` to the last day of each quarter (``"2013Q1"`` -> 2013-03-31), 365.25-day years.
+
+    Parameters
+    ----------
+    quarters : list of str or pandas.Series
+        Quarters, ``"YYYYQn"``.
+    launch : str
+        The origin date.
+
+    Returns
+    -------
+    ndarray(float, ndim=1)
+    """
     end = pd.PeriodIndex(list(quarters), freq="Q").end_time.normalize()
     return np.asarray((end - pd.Timestamp(launch)).days / 365.25, dtype=float)
 
 
-def load_wechat_mau(external_dir: Path = config.EXTERNAL_DIR) -> pd.DataFrame:
+_QUARTER = re.compile(r"\d{4}Q[1-4]")
+
+
+def _read_mau(path: Path) -> pd.DataFrame:
+    """The rows of the MAU file, checked: a quarter, a non-negative number of millions and a source each."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in ("quarter", "mau_millions", "source") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}:1: the header lacks the columns {missing}")
+        rows = []
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if not _QUARTER.fullmatch(row["quarter"] or ""):
+                raise ValueError(f"{where}: quarter {row['quarter']!r} is not YYYYQn")
+            try:
+                mau = float(row["mau_millions"])
+            except (TypeError, ValueError):
+                raise ValueError(f"{where}: mau_millions {row['mau_millions']!r} is not a number") from None
+            if not mau >= 0:
+                raise ValueError(f"{where}: mau_millions must be >= 0, got {mau}")
+            if not row["source"]:
+                raise ValueError(f"{where}: missing source")
+            rows.append({"quarter": row["quarter"], "mau_millions": mau, "source": row["source"]})
+    if not rows:
+        raise ValueError(f"{path}: no rows")
+    return pd.DataFrame(rows)
+
+
+def load_wechat_mau(path: Path = config.WECHAT_MAU_FILE) -> pd.DataFrame:
     """WeChat's quarterly MAU (millions) with the launch point ``(t=0, mau=0)`` prepended.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file (``quarter, mau_millions, source``).
 
     Returns
     -------
     pandas.DataFrame
         ``quarter, t, mau_millions, source``, sorted by ``t``.
+
+    Raises
+    ------
+    ValueError
+        If the file has no rows, lacks a column, or has a row with a malformed quarter, a value that
+        is not a non-negative number or no source (the message names the file and the line).
     """
-    df = pd.read_csv(Path(external_dir) / "wechat_mau_2013_2014.csv")
-    if df.empty or df["mau_millions"].isna().any():
-        raise ValueError("wechat_mau_2013_2014.csv is empty or has missing values")
+    df = _read_mau(Path(path))
     df = df.assign(t=quarter_end_years(df["quarter"]))
     launch = pd.DataFrame([{"quarter": "launch", "mau_millions": 0.0, "t": 0.0,
                             "source": f"WeChat launch {WECHAT_LAUNCH} (Tencent): about zero users"}])
@@ -69,27 +133,69 @@ def load_wechat_mau(external_dir: Path = config.EXTERNAL_DIR) -> pd.DataFrame:
     return out.sort_values("t", kind="stable").reset_index(drop=True)[["quarter", "t", "mau_millions", "source"]]
 
 
-def fit_wechat(external_dir: Path = config.EXTERNAL_DIR, *, n_boot: int = N_BOOT,
+def fit_wechat(path: Path = config.WECHAT_MAU_FILE, *, n_boot: int = N_BOOT,
                seed: int = config.SEED) -> BassFit:
-    """Bass fit of WeChat's MAU (the adopter stock) with a residual bootstrap."""
-    d = load_wechat_mau(external_dir)
+    """Bass fit of WeChat's MAU (the adopter stock) with a residual bootstrap.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The MAU series (see :func:`load_wechat_mau`).
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    BassFit
+    """
+    d = load_wechat_mau(path)
     return fit_bass(d["t"].to_numpy(), d["mau_millions"].to_numpy(), kind="cumulative", n_boot=n_boot, seed=seed)
 
 
 @lru_cache(maxsize=4)
-def _default_bass(external_dir: str) -> tuple[float, float, float]:
-    f = fit_wechat(Path(external_dir), n_boot=20, seed=config.SEED)
+def _default_bass(path: str) -> tuple[float, float, float]:
+    f = fit_wechat(Path(path), n_boot=20, seed=config.SEED)
     return (f.p, f.q, f.m)
 
 
-def default_bass(external_dir: Path = config.EXTERNAL_DIR) -> tuple[float, float, float]:
-    """Point estimate ``(p, q, m)`` of WeChat's Bass fit (m in millions of MAU)."""
-    return _default_bass(str(external_dir))
+def default_bass(path: Path = config.WECHAT_MAU_FILE) -> tuple[float, float, float]:
+    """Point estimate ``(p, q, m)`` of WeChat's Bass fit (m in millions of MAU).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The MAU series (see :func:`load_wechat_mau`).
+
+    Returns
+    -------
+    (float, float, float)
+    """
+    return _default_bass(str(path))
 
 
 def forecast_frame(fit: BassFit, start: str = FORECAST_START, end: str = FORECAST_END,
                    level: float = 0.9) -> pd.DataFrame:
-    """Quarterly forecast with a bootstrap band: ``quarter, p05, p50, p95`` (millions, 1 decimal)."""
+    """Quarterly forecast with a bootstrap band: ``quarter, p05, p50, p95`` (millions, 1 decimal).
+
+    Parameters
+    ----------
+    fit : BassFit
+    start, end : str
+        First and last quarter, ``"YYYYQn"``.
+    level : float, default 0.9
+        Coverage of the band (the column names follow it).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ValueError
+        If there is no quarter between ``start`` and ``end``.
+    """
     quarters = [str(q) for q in pd.period_range(start, end, freq="Q")]
     if not quarters:
         raise ValueError(f"no quarters between {start} and {end}")
@@ -100,14 +206,34 @@ def forecast_frame(fit: BassFit, start: str = FORECAST_START, end: str = FORECAS
 
 
 def fit_frame(fit: BassFit) -> pd.DataFrame:
-    """Point estimates and bootstrap intervals as a tidy frame (rounded)."""
+    """Point estimates and bootstrap intervals as a tidy frame (rounded).
+
+    Parameters
+    ----------
+    fit : BassFit
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter, estimate, lo, hi`` for ``p, q, m, peak_time``.
+    """
     rows = [("p", fit.p, 4), ("q", fit.q, 4), ("m", fit.m, 1), ("peak_time", fit.peak_time, 3)]
     return pd.DataFrame([{"parameter": k, "estimate": round(v, d), "lo": round(fit.ci[k][0], d),
                           "hi": round(fit.ci[k][1], d)} for k, v, d in rows])
 
 
 def wechat_base(bass: tuple[float, float, float], t: float) -> float:
-    """WeChat's fitted MAU (millions) at ``t`` years after launch."""
+    """WeChat's fitted MAU (millions) at ``t`` years after launch.
+
+    Parameters
+    ----------
+    bass : (p, q, m)
+    t : float
+
+    Returns
+    -------
+    float
+    """
     return float(bass_cumulative([t], *bass)[0])
 
 
@@ -117,6 +243,11 @@ def article_claims(numbers: pd.DataFrame | None, claims: pd.DataFrame | None,
 
     Only figures written with digits are kept (not 几亿).  The date is the last ``YYYY年M月`` before the figure
     in the claim sentence that holds it, else the article's date; undated figures are dropped.
+
+    Parameters
+    ----------
+    numbers, claims, corpus : pandas.DataFrame or None
+        The catalogue's ``numbers``, ``claims`` and ``corpus``.
 
     Returns
     -------

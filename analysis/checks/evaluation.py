@@ -2,8 +2,8 @@
 
 The ``evaluate`` stage (:mod:`analysis.checks.stage`) writes the catalogue's ``evaluation`` table:
 
-* **claim types** -- the rules (:func:`analysis.claims.classify`) and the
-  classifier (:func:`analysis.claims.make_classifier`, trained on the
+* **claim types** -- the rules (:func:`analysis.extract.claims.classify`) and the
+  classifier (:func:`analysis.extract.claims.make_classifier`, trained on the
   ``tune`` split only) scored on the ``heldout`` split of
   ``data/lexicon/labels/claims_gold.csv``: accuracy, and precision / recall /
   F1 per type.  The split was fixed (by a hash of the claim id) before any
@@ -12,27 +12,29 @@ The ``evaluate`` stage (:mod:`analysis.checks.stage`) writes the catalogue's ``e
   extracted figures against ``data/lexicon/labels/numbers_gold.csv``.
 
 Every row of the output is ``task, method, split, metric, label, value, n``.
+The functions take the labels as frames (read by :func:`analysis.lexicon.claims_gold`
+and :func:`analysis.lexicon.numbers_gold`); they open no file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
-from analysis import config
-from analysis.extract.claims import GOLD_FILE, TYPES, attach_gold, load_gold, make_classifier
+from analysis import catalog
+from analysis.extract.claims import TYPES, attach_gold, make_classifier
 from analysis.extract.figures import score_numbers
 
 __all__ = ["EVAL_COLUMNS", "claim_type_scores", "figure_scores", "evaluate"]
 
-EVAL_COLUMNS = ["task", "method", "split", "metric", "label", "value", "n"]
-NUMBERS_GOLD = config.NUMBERS_GOLD_FILE
+EVAL_COLUMNS: list[str] = catalog.artefact("evaluation").column_names
 
 
-def _score_rows(method: str, split: str, y_true, y_pred) -> list[dict]:
+def _score_rows(method: str, split: str, y_true: Sequence[str], y_pred: Sequence[str]) -> list[dict[str, Any]]:
     labels = list(TYPES)
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     n = len(y_true)
@@ -53,7 +55,8 @@ def claim_type_scores(claims: pd.DataFrame, gold: pd.DataFrame, *, split: str = 
     claims : pandas.DataFrame
         ``claims.csv`` (needs ``article_id, sentence_clean, type``).
     gold : pandas.DataFrame
-        :func:`analysis.claims.load_gold` output.
+        The labelled claim types: ``claim_id, article_id, sentence_clean, gold_type, split``
+        (:func:`analysis.lexicon.claims_gold`).
     split : {"heldout", "tune"}
         The split to score; the classifier is always trained on ``tune``.
 
@@ -61,6 +64,11 @@ def claim_type_scores(claims: pd.DataFrame, gold: pd.DataFrame, *, split: str = 
     -------
     pandas.DataFrame
         Columns :data:`EVAL_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If ``split`` is unknown, or the labels match no claims.
     """
     if split not in ("heldout", "tune"):
         raise ValueError(f"split must be 'heldout' or 'tune', got {split!r}")
@@ -76,24 +84,23 @@ def claim_type_scores(claims: pd.DataFrame, gold: pd.DataFrame, *, split: str = 
     return pd.DataFrame(rows, columns=EVAL_COLUMNS)
 
 
-def figure_scores(numbers: pd.DataFrame | None, gold_path: Path = NUMBERS_GOLD) -> pd.DataFrame:
+def figure_scores(numbers: pd.DataFrame | None, gold: pd.DataFrame) -> pd.DataFrame:
     """Precision and recall of the extracted figures against the hand-labelled sample.
 
     Parameters
     ----------
     numbers : pandas.DataFrame or None
         The ``numbers`` artefact; ``None`` gives an empty frame.
-    gold_path : pathlib.Path
-        The labelled figures.
+    gold : pandas.DataFrame
+        The labelled figures (:func:`analysis.lexicon.numbers_gold`).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`EVAL_COLUMNS`.
     """
-    if numbers is None or not Path(gold_path).exists():
+    if numbers is None or gold.empty:
         return pd.DataFrame(columns=EVAL_COLUMNS)
-    gold = pd.read_csv(gold_path, keep_default_na=False)
     scores = score_numbers(numbers, gold)
     rows = []
     for key in sorted(scores):
@@ -104,7 +111,8 @@ def figure_scores(numbers: pd.DataFrame | None, gold_path: Path = NUMBERS_GOLD) 
     return pd.DataFrame(rows, columns=EVAL_COLUMNS)
 
 
-def evaluate(claims: pd.DataFrame, numbers: pd.DataFrame | None, gold_path: Path = GOLD_FILE) -> pd.DataFrame:
+def evaluate(claims: pd.DataFrame, numbers: pd.DataFrame | None, claims_gold: pd.DataFrame,
+             numbers_gold: pd.DataFrame) -> pd.DataFrame:
     """Run every evaluation.
 
     Parameters
@@ -113,14 +121,16 @@ def evaluate(claims: pd.DataFrame, numbers: pd.DataFrame | None, gold_path: Path
         The ``claims`` artefact.
     numbers : pandas.DataFrame or None
         The ``numbers`` artefact, if it exists.
-    gold_path : pathlib.Path
-        The labelled claim types.
+    claims_gold : pandas.DataFrame
+        The labelled claim types (see :func:`claim_type_scores`).
+    numbers_gold : pandas.DataFrame
+        The labelled figures (see :func:`figure_scores`).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`EVAL_COLUMNS`, sorted.
     """
-    parts = [claim_type_scores(claims, load_gold(gold_path), split="heldout"), figure_scores(numbers)]
+    parts = [claim_type_scores(claims, claims_gold, split="heldout"), figure_scores(numbers, numbers_gold)]
     out = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     return out.sort_values(["task", "method", "split", "metric", "label"], ignore_index=True)

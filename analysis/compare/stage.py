@@ -1,4 +1,15 @@
-"""The ``compare`` stage: the product matrix, the timeline, and the strategy and author comparisons."""
+"""The ``compare`` stage: the product matrix, the timeline, and the strategy and author comparisons.
+
+Five tables (see :mod:`analysis.catalog`): ``features`` and ``feature_cells``
+(:mod:`analysis.compare.products`), ``timeline``
+(:mod:`analysis.compare.timeline`), ``strategy_comparison``
+(:mod:`analysis.compare.strategies`) and ``authors``
+(:mod:`analysis.compare.authors`).  The stage receives the catalogue frames
+and reads only the lexicons (:mod:`analysis.lexicon`) and the external
+figures (:mod:`analysis.checks.external`).  Inputs that do not exist yet (a
+stage not run) give empty columns, never an error, so the chapters execute at
+every stage of the project.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +19,17 @@ from typing import Any
 import pandas as pd
 
 from analysis import lexicon
-from analysis.checks.conflicts import EXTERNAL_FILE
-from analysis.compare.tables import (
-    _feature_columns,
-    author_comparison,
-    feature_cells,
-    feature_matrix,
-    load_features,
-    load_outcomes,
-    strategy_comparison,
-    timeline,
-)
+from analysis.checks.external import read_external_metrics
+from analysis.compare.authors import author_comparison
+from analysis.compare.products import feature_cells, feature_columns, feature_matrix
+from analysis.compare.strategies import strategy_comparison
+from analysis.compare.timeline import timeline
 from analysis.stage_api import Context
 
-__all__ = ["compare", "compare_summary", "external_metrics"]
+__all__ = ["compare", "compare_summary"]
 
 
-def external_metrics() -> pd.DataFrame | None:
-    """The dated external figures of ``data/external/external_metrics.csv`` (``None`` if absent)."""
-    if not EXTERNAL_FILE.exists():
-        return None
-    return pd.read_csv(EXTERNAL_FILE, keep_default_na=False, na_values=[""],
-                       dtype={"date": "string", "period": "string"})
-
-
-def compare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
+def compare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """Build the five comparison tables.
 
     Parameters
@@ -46,11 +43,12 @@ def compare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        ``features``, ``feature_cells``, ``timeline``, ``strategy_comparison`` and ``authors``.
+        ``features``, ``feature_cells``, ``timeline``, ``strategy_comparison`` and ``authors``
+        (DataFrames), and ``_missing``: the names of the optional inputs that were absent.
     """
     corpus, claims = inputs["corpus"], inputs["claims"]
     numbers, stance, scenarios = inputs.get("numbers"), inputs.get("strategy_stance"), inputs.get("scenarios")
-    external = external_metrics()
+    external = read_external_metrics()
     strategies = list(lexicon.strategies())
     tl = timeline(claims, corpus, numbers, external)
     cells = feature_cells(claims, numbers, tl)
@@ -60,16 +58,27 @@ def compare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
         "features": feature_matrix(cells),
         "feature_cells": cells,
         "timeline": tl,
-        "strategy_comparison": strategy_comparison(strategies, stance, scenarios, load_outcomes(), claims, external),
+        "strategy_comparison": strategy_comparison(strategies, stance, scenarios, lexicon.outcomes(), claims,
+                                                   external),
         "authors": author_comparison(corpus, claims, stance, {s["id"]: s["name"] for s in strategies}),
         "_missing": missing,
     }
 
 
 def compare_summary(out: Mapping[str, Any]) -> str:
-    """One line: products, filled cells, events, strategies, articles."""
-    matrix = out["features"]
-    filled = int((matrix[[f for f, _ in _feature_columns(load_features())]] != "").to_numpy().sum())
+    """One line: products, filled cells, events, strategies, articles.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`compare` output.
+
+    Returns
+    -------
+    str
+    """
+    matrix: pd.DataFrame = out["features"]
+    filled = int((matrix[[f for f, _ in feature_columns(lexicon.features())]] != "").to_numpy().sum())
     missing = out.get("_missing") or []
     return (f"compare: {len(matrix)} products, {filled} filled feature cells, "
             f"{len(out['timeline'])} dated events, {len(out['strategy_comparison'])} strategies, "

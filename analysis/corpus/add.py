@@ -27,7 +27,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from analysis import config
-from analysis.corpus.ingest import CorpusError, Document, load_article, load_corpus, raw_paths
+from analysis.corpus.document import CorpusError, Document
+from analysis.corpus.ingest import load_article, load_corpus
+from analysis.corpus.raw import raw_paths
 
 __all__ = ["LICENCE_NOTE", "next_name", "provenance_row", "add_article"]
 
@@ -70,10 +72,22 @@ def _cell(value: object, default: str) -> str:
 
 
 def provenance_row(name: str, doc: Document) -> str:
-    """Return the ``README.md`` table row of a new raw file.
+    """The ``README.md`` table row of a new raw file.
 
     The source site is the URL's host (without ``www.``), or the ``source``
     harvested from the text when there is no URL.
+
+    Parameters
+    ----------
+    name : str
+        The file name in ``data/raw``.
+    doc : analysis.corpus.document.Document
+        The article, as loaded.
+
+    Returns
+    -------
+    str
+        One line of the provenance table (no line break).
     """
     url = doc.meta.get("url")
     host = ""

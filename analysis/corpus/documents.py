@@ -1,4 +1,4 @@
-"""The prepared articles, read back: one :class:`~analysis.corpus.ingest.Document` per record.
+"""The prepared articles, read back: one :class:`~analysis.corpus.document.Document` per record.
 
 The ``prepare`` stage writes one JSON record per article (the catalogue's
 ``documents`` folder).  The later per-document stages read them here, one
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis import catalog, config
-from analysis.corpus.ingest import CorpusError, Document, decode_raw
+from analysis.corpus.document import CorpusError, Document
+from analysis.corpus.raw import decode_raw
 from analysis.parallel import map_documents
 
 __all__ = ["read_document", "iter_documents", "article_ids", "map_articles"]
@@ -64,6 +65,15 @@ def read_document(article_id: str, *, processed_dir: Path | None = None, raw_dir
 def article_ids(processed_dir: Path | str | None = None) -> list[str]:
     """The ids of the prepared articles, sorted.
 
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed folder (default :data:`analysis.config.PROCESSED_DIR`).
+
+    Returns
+    -------
+    list of str
+
     Raises
     ------
     analysis.catalog.MissingArtefact
@@ -76,7 +86,24 @@ def article_ids(processed_dir: Path | str | None = None) -> list[str]:
 
 
 def iter_documents(*, processed_dir: Path | None = None, raw_dir: Path | None = None) -> Iterator[Document]:
-    """Yield every prepared article, sorted by id, one at a time (streaming)."""
+    """Every prepared article, sorted by id, one at a time (streaming).
+
+    Parameters
+    ----------
+    processed_dir, raw_dir : pathlib.Path, optional
+        Defaults from :mod:`analysis.config`.
+
+    Yields
+    ------
+    Document
+
+    Raises
+    ------
+    analysis.catalog.MissingArtefact
+        If ``prepare`` has not been run.
+    CorpusError
+        If a raw file changed since ``prepare``.
+    """
     for aid in article_ids(processed_dir):
         yield read_document(aid, processed_dir=processed_dir, raw_dir=raw_dir)
 

@@ -1,4 +1,9 @@
-"""Provenance helpers: package versions and the raw-data manifest."""
+"""Provenance: the raw-data manifest (``data/raw/MANIFEST.sha256``) and the versions of the key packages.
+
+The manifest lists the SHA-256 of every raw article in ``sha256sum`` format;
+:func:`verify_manifest` checks that ``data/raw`` still matches it, since raw
+data is immutable (only :mod:`analysis.corpus.add` extends it).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,17 @@ KEY_PACKAGES = (
 
 
 def versions_table(packages: tuple[str, ...] = KEY_PACKAGES) -> pd.DataFrame:
-    """Installed version of each package (``"not installed"`` when missing)."""
+    """The installed version of each package.
+
+    Parameters
+    ----------
+    packages : tuple of str, default :data:`KEY_PACKAGES`
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``package, version`` (``"not installed"`` when missing).
+    """
     rows = []
     for name in packages:
         try:
@@ -31,12 +46,39 @@ def versions_table(packages: tuple[str, ...] = KEY_PACKAGES) -> pd.DataFrame:
 
 
 def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """The SHA-256 of a file's bytes.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def manifest_entries(raw_dir: Path = config.RAW_DIR) -> dict[str, str]:
-    """Parse ``MANIFEST.sha256`` (``sha256sum`` format) into ``{file name: digest}``."""
+    """Parse ``MANIFEST.sha256`` (``sha256sum`` format).
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path, default :data:`analysis.config.RAW_DIR`
+
+    Returns
+    -------
+    dict
+        ``{file name: hex digest}``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the manifest is missing.
+    ValueError
+        If a line is not ``<sha256>  <file>``.
+    """
     path = Path(raw_dir) / "MANIFEST.sha256"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing")
@@ -52,7 +94,18 @@ def manifest_entries(raw_dir: Path = config.RAW_DIR) -> dict[str, str]:
 
 
 def manifest_table(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
-    """The manifest with a check of each file against its recorded digest."""
+    """The manifest, with a check of each file against its recorded digest.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path, default :data:`analysis.config.RAW_DIR`
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``file``, ``sha256 (prefix)``, ``check`` (``ok`` or
+        ``MISMATCH``), sorted by file.
+    """
     rows = []
     for name, digest in sorted(manifest_entries(raw_dir).items()):
         path = Path(raw_dir) / name
@@ -62,7 +115,17 @@ def manifest_table(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
 
 
 def verify_manifest(raw_dir: Path = config.RAW_DIR) -> list[str]:
-    """Return the problems (missing, changed or unlisted files); empty when all is well."""
+    """The problems of a raw folder against its manifest.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path, default :data:`analysis.config.RAW_DIR`
+
+    Returns
+    -------
+    list of str
+        One line per missing, changed or unlisted file; empty when all is well.
+    """
     raw_dir = Path(raw_dir)
     entries = manifest_entries(raw_dir)
     problems = []

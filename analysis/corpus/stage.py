@@ -17,7 +17,10 @@ from typing import Any
 import pandas as pd
 
 from analysis import _io
-from analysis.corpus.ingest import REPORT_KEYS, CorpusError, Document, _squash, load_article, raw_paths
+from analysis.corpus.document import REPORT_KEYS, CorpusError, Document
+from analysis.corpus.duplicates import squash_whitespace
+from analysis.corpus.ingest import load_article
+from analysis.corpus.raw import raw_paths
 from analysis.parallel import map_documents
 from analysis.stage_api import Context
 
@@ -37,7 +40,14 @@ def corpus_table(docs: list[Document] | list[dict[str, Any]]) -> pd.DataFrame:
     Parameters
     ----------
     docs : list of Document, or list of dict
-        Documents, or their :meth:`~analysis.corpus.Document.to_record` records.
+        Documents, or their :meth:`~analysis.corpus.document.Document.to_record` records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Metadata, ``n_chars_raw``, ``n_chars_clean``, then ``removed_<step>``
+        for each cleaning step and the two ``*_changed`` counts; sorted by
+        ``article_id``.
     """
     return _table_frame([_table_row(d if isinstance(d, dict) else d.to_record()) for d in docs])
 
@@ -85,7 +95,7 @@ def _prepare_one(path: Path) -> _Prepared | _Failed:
         article_id=doc.article_id,
         sha256=doc.sha256,
         # the duplicate check compares whitespace-free texts; a hash keeps the parent small
-        text_key=hashlib.sha256(_squash(doc.text).encode("utf-8")).hexdigest(),
+        text_key=hashlib.sha256(squash_whitespace(doc.text).encode("utf-8")).hexdigest(),
         n_chars=len(doc.text),
         json_text=_io.dumps_json(rec),
         row=_table_row(rec),
@@ -160,7 +170,17 @@ def prepare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def prepare_summary(out: Mapping[str, Any]) -> str:
-    """One line: articles, clean characters, files skipped."""
+    """One line: articles, clean characters, files skipped.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`prepare` output.
+
+    Returns
+    -------
+    str
+    """
     corpus = out["corpus"]
     n_chars = int(corpus["n_chars_clean"].sum())
     skipped = out.get("_skipped", 0)

@@ -87,9 +87,15 @@ def find_dates(text: str) -> list[DateMention]:
     ``4年前``, ``一个月前``.  Impossible months or days are skipped; a bare
     ``今年`` (this year, with nothing dated) is kept as a year mention.
 
+    Parameters
+    ----------
+    text : str
+        Clean Simplified text.
+
     Returns
     -------
     list of DateMention
+        In text order.
     """
     out = []
     for m in _DATE_RE.finditer(text):
@@ -182,6 +188,14 @@ def resolve_date(mention: DateMention, ref: Reference, preceding_year: int | Non
     the publication date (the year before if the month lies after the
     article's month), else the nearest year stated earlier in the article
     (``preceding_year``), else the reference year.
+
+    Parameters
+    ----------
+    mention : DateMention
+    ref : Reference
+        The article's reference date (:func:`article_reference`).
+    preceding_year : int, optional
+        The nearest year stated earlier in the article.
 
     Returns
     -------

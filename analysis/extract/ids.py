@@ -12,14 +12,47 @@ __all__ = ["claim_id", "sentence_anchor", "article_page", "source_href", "split_
 
 
 def claim_id(article_id: str, n: int) -> str:
-    """Return the id of sentence ``n`` of an article (``"000_x:12"``)."""
+    """The id of sentence ``n`` of an article.
+
+    Parameters
+    ----------
+    article_id : str
+    n : int
+        The sentence's position in the article, from 0.
+
+    Returns
+    -------
+    str
+        ``"<article_id>:<n>"``, such as ``"000_x:12"``.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is negative.
+    """
     if n < 0:
         raise ValueError(f"sentence number must be >= 0, got {n}")
     return f"{article_id}:{n}"
 
 
 def split_claim_id(cid: str) -> tuple[str, int]:
-    """Invert :func:`claim_id`."""
+    """Invert :func:`claim_id`.
+
+    Parameters
+    ----------
+    cid : str
+        A claim id.
+
+    Returns
+    -------
+    (str, int)
+        The article id and the sentence number.
+
+    Raises
+    ------
+    ValueError
+        If ``cid`` is not ``"<article_id>:<n>"``.
+    """
     article_id, _, n = cid.rpartition(":")
     if not article_id or not n.isdigit():
         raise ValueError(f"not a claim id: {cid!r}")
@@ -27,12 +60,36 @@ def split_claim_id(cid: str) -> tuple[str, int]:
 
 
 def sentence_anchor(article_id: str, n: int) -> str:
-    """HTML id of sentence ``n`` on its article page (``"s-000_x-12"``)."""
+    """The anchor of sentence ``n`` on its article page.
+
+    Parameters
+    ----------
+    article_id : str
+    n : int
+        The sentence number.
+
+    Returns
+    -------
+    str
+        ``"s-<article_id>-<n>"``, such as ``"s-000_x-12"``.
+    """
     return f"s-{article_id}-{n}"
 
 
 def article_page(article_id: str, *, prefix: str = "") -> str:
-    """Relative URL of an article's page from a chapter at the book root."""
+    """The relative URL of an article's page, from a chapter at the book root.
+
+    Parameters
+    ----------
+    article_id : str
+    prefix : str, default ""
+        Prepended to the path; ``"../"`` from a page one folder deep.
+
+    Returns
+    -------
+    str
+        ``"<prefix>articles/<article_id>.html"``.
+    """
     return f"{prefix}articles/{article_id}.html"
 
 
@@ -45,6 +102,16 @@ def source_href(cid: str, *, prefix: str = "") -> str:
         A claim id (see :func:`claim_id`).
     prefix : str, default ""
         Prepended to the path; ``"../"`` from a page one folder deep.
+
+    Returns
+    -------
+    str
+        The article page's URL with the sentence's anchor as fragment.
+
+    Raises
+    ------
+    ValueError
+        If ``cid`` is not a claim id.
     """
     article_id, n = split_claim_id(cid)
     return f"{article_page(article_id, prefix=prefix)}#{sentence_anchor(article_id, n)}"

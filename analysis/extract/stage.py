@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.corpus.document import Document
 from analysis.corpus.documents import map_articles
-from analysis.corpus.ingest import Document
-from analysis.extract.claims import CLAIM_COLUMNS, TYPES, claims_frame
+from analysis.extract.claims import CLAIM_COLUMNS, claims_frame
+from analysis.extract.cues import TYPES
 from analysis.extract.figures import combine_frames, extract_numbers
 from analysis.stage_api import Context
 
@@ -45,7 +46,17 @@ def numbers(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def numbers_summary(out: Mapping[str, Any]) -> str:
-    """One line: figures and articles."""
+    """One line: figures and articles.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`numbers` output.
+
+    Returns
+    -------
+    str
+    """
     return f"numbers: {len(out['numbers'])} figures in {out.get('_n_articles', 0)} articles"
 
 
@@ -56,6 +67,12 @@ def _claims_one(doc: Document) -> pd.DataFrame:
 
 def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     """Split every prepared article into sentences and type each claim.
+
+    Parameters
+    ----------
+    inputs : mapping
+        ``corpus`` (only checked to exist: the stage reads the documents).
+    ctx : analysis.stage_api.Context
 
     Returns
     -------
@@ -75,7 +92,17 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def claims_summary(out: Mapping[str, Any]) -> str:
-    """One line: sentences by claim type."""
+    """One line: sentences by claim type.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`claims` output.
+
+    Returns
+    -------
+    str
+    """
     df = out["claims"]
     counts = df["type"].value_counts()
     return f"claims: {len(df)} sentences, " + ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TYPES)

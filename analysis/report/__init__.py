@@ -1,0 +1,27 @@
+"""Everything the book shows: the only code that emits HTML, Markdown or figures.
+
+The analysis stages return data; this subpackage turns catalogue frames into
+what a page displays, and the chapters' notebooks call it (and
+:mod:`analysis.catalog`) and nothing else.
+
+==================  ===========================================================
+``escape``          the one escaper: HTML text/attributes, Markdown, URLs, links
+``tables``          the one table builder, :func:`~analysis.report.tables.html_table`
+``display``         what a cell displays (HTML table, Markdown, PNG) with stable reprs
+``facts``           every number that a chapter's prose glues, one function per chapter
+``style``           the figures' theme and CJK font
+``pages``           the article pages (MyST), one anchor per sentence
+``stage``           the ``pages`` pipeline stage
+``overview``        the corpus chapter: articles, cleaning, top terms, lengths
+``argue``           the argue chapter: stance and codebook heatmaps, topic and check tables
+``claims``          the claims explorer
+``adoption``        the adoption chapter's tables
+``adoption_plots``  the adoption chapter's figures
+``compare``         the products, timeline and conclusions chapters
+``glossary``        the glossary appendix
+``provenance``      the reproducing appendix: package versions, raw-data manifest
+==================  ===========================================================
+
+Modules are imported one by one (``from analysis.report import facts``):
+importing the package does not load matplotlib.
+"""

@@ -1,35 +1,131 @@
-"""Figures of the adoption chapter (call :func:`analysis.plotting.set_style` first)."""
+"""Figures of the adoption chapter, drawn from the ``adopt`` stage's artefacts (call :func:`analysis.report.style.set_style` first).
+
+Nothing is refitted here: the Bass curve is drawn from the ``p, q, m``
+estimates of ``wechat_fit`` and the forecast band from ``wechat_forecast``;
+:func:`plot_gbm` evaluates the closed-form (generalized) Bass model at those
+estimates, which draws a formula rather than recomputing an artefact.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.adoption._bass import BassFit, bass_cumulative, gbm_cumulative, pulse_effort
-from analysis.adoption.wechat import WECHAT_LAUNCH
+from analysis.adoption._bass import bass_cumulative, gbm_cumulative, pulse_effort
+from analysis.adoption.wechat import WECHAT_LAUNCH, article_claims
 
-__all__ = ["plot_cascades", "plot_gbm", "plot_phase", "plot_tornado", "plot_wechat"]
+__all__ = [
+    "bass_parameters",
+    "claim_points",
+    "actual_pushes",
+    "plot_cascades",
+    "plot_gbm",
+    "plot_phase",
+    "plot_tornado",
+    "plot_wechat",
+]
 
 
 def _dates(t: np.ndarray) -> pd.DatetimeIndex:
     return pd.Timestamp(WECHAT_LAUNCH) + pd.to_timedelta(np.asarray(t) * 365.25, unit="D")
 
 
-def _year(t):
+def _year(t: Any) -> Any:
     """Decimal calendar year of ``t`` years after WeChat's launch."""
     launch = pd.Timestamp(WECHAT_LAUNCH)
     return launch.year + (launch.dayofyear - 1) / 365.25 + np.asarray(t, dtype=float)
 
 
-def plot_wechat(mau: pd.DataFrame, fit: BassFit, forecast: pd.DataFrame, claims: pd.DataFrame | None = None):
-    """Observed MAU, the Bass fit with its 90% band, the out-of-sample forecast and the articles' claims."""
+def bass_parameters(fit: pd.DataFrame) -> tuple[float, float, float]:
+    """The point estimates ``(p, q, m)`` of the ``wechat_fit`` artefact.
+
+    Parameters
+    ----------
+    fit : pandas.DataFrame
+        ``parameter, estimate, lo, hi``.
+
+    Returns
+    -------
+    tuple of float
+        ``(p, q, m)``, m in millions.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is missing.
+    """
+    est = dict(zip(fit["parameter"], fit["estimate"], strict=True))
+    missing = [k for k in ("p", "q", "m") if k not in est]
+    if missing:
+        raise ValueError(f"wechat_fit lacks the parameter(s) {', '.join(missing)}")
+    return float(est["p"]), float(est["q"]), float(est["m"])
+
+
+def claim_points(numbers: pd.DataFrame | None, claims: pd.DataFrame | None,
+                 corpus: pd.DataFrame | None) -> pd.DataFrame:
+    """The articles' WeChat user figures, dated, to mark on the MAU figure (not fitted).
+
+    Parameters
+    ----------
+    numbers, claims, corpus : pandas.DataFrame or None
+        The catalogue artefacts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`analysis.adoption.wechat.article_claims`.
+    """
+    if corpus is not None:
+        # the catalogue writes an unknown date as "" (article_claims expects a missing value)
+        corpus = corpus.assign(date=corpus["date"].where(corpus["date"].astype(str) != "", None))
+    return article_claims(numbers, claims, corpus)
+
+
+def actual_pushes(facts: Mapping[str, Any]) -> list[tuple[float, float, str]]:
+    """The pushes that happened, as ``(size in millions, years since launch, label)`` for :func:`plot_phase`.
+
+    Parameters
+    ----------
+    facts : mapping
+        :func:`analysis.report.facts.adoption_facts` output.
+
+    Returns
+    -------
+    list of (float, float, str)
+    """
+    return [(facts["push_seeds_m"], facts["push_t"], "2013-10: registrations (003)"),
+            (facts["employee_seeds_m"], facts["push_t"], "employees × friends (KPI)")]
+
+
+def plot_wechat(mau: pd.DataFrame, fit: pd.DataFrame, forecast: pd.DataFrame,
+                claims: pd.DataFrame | None = None) -> Any:
+    """Observed MAU, the Bass curve, the out-of-sample forecast with its 90% band, and the articles' claims.
+
+    Parameters
+    ----------
+    mau : pandas.DataFrame
+        :func:`analysis.report.adoption.wechat_mau` output.
+    fit : pandas.DataFrame
+        The ``wechat_fit`` artefact (the curve is drawn at its point estimates).
+    forecast : pandas.DataFrame
+        The ``wechat_forecast`` artefact.
+    claims : pandas.DataFrame, optional
+        :func:`claim_points` output.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     fig, ax = plt.subplots(figsize=(9, 5))
     t = np.linspace(0.0, 8.0, 200)
-    lo, mid, hi = fit.band(t, level=0.9)
-    ax.fill_between(_dates(t), lo, hi, color="C0", alpha=0.18, label="90% bootstrap band")
-    ax.plot(_dates(t), fit.predict(t), color="C0", label="Bass fit (point estimate)")
+    ax.plot(_dates(t), bass_cumulative(t, *bass_parameters(fit)), color="C0", label="Bass fit (point estimate)")
     q_end = pd.PeriodIndex(forecast["quarter"], freq="Q").end_time
+    ax.fill_between(q_end, forecast["p05"], forecast["p95"], color="C1", alpha=0.18,
+                    label="forecast: 90% bootstrap band")
     ax.errorbar(q_end, forecast["p50"], yerr=[forecast["p50"] - forecast["p05"], forecast["p95"] - forecast["p50"]],
                 fmt="o", ms=3, color="C1", alpha=0.8, label="forecast 2014Q3–2018Q4 (median, 5–95%)")
     obs = mau[mau["t"] > 0]
@@ -47,9 +143,24 @@ def plot_wechat(mau: pd.DataFrame, fit: BassFit, forecast: pd.DataFrame, claims:
     return ax
 
 
-def plot_gbm(bass: tuple[float, float, float], start: float, duration: float, intensities=(0.0, 1.0, 3.0, 6.0)):
-    """Generalized Bass curves with promotion pulses of several intensities."""
-    p, q, m = bass
+def plot_gbm(fit: pd.DataFrame, start: float, duration: float,
+             intensities: Sequence[float] = (0.0, 1.0, 3.0, 6.0)) -> Any:
+    """Generalized Bass curves at WeChat's estimates, with promotion pulses of several intensities.
+
+    Parameters
+    ----------
+    fit : pandas.DataFrame
+        The ``wechat_fit`` artefact.
+    start, duration : float
+        The promotion window, in years since launch.
+    intensities : sequence of float
+        Extra effort during the pulse (0: no promotion).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    p, q, m = bass_parameters(fit)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     t = np.linspace(0.0, 7.0, 400)
     for i, k in enumerate(intensities):
@@ -65,8 +176,22 @@ def plot_gbm(bass: tuple[float, float, float], start: float, duration: float, in
     return ax
 
 
-def plot_phase(grid: pd.DataFrame, actual: list[tuple[float, float, str]], value: str = "long_run"):
-    """Heatmap of Laiwang's share over push size x push start, with actual pushes marked."""
+def plot_phase(grid: pd.DataFrame, actual: Sequence[tuple[float, float, str]], value: str = "long_run") -> Any:
+    """Heatmap of Laiwang's share over push size × push start, with the actual pushes marked.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        The ``push_grid`` artefact.
+    actual : sequence of (float, float, str)
+        ``(size, timing, label)`` of each push to mark (:func:`actual_pushes`).
+    value : str, default "long_run"
+        The share column to colour by.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     wide = grid.pivot(index="size", columns="timing", values=value).sort_index()
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
     x = _year(wide.columns.to_numpy())
@@ -87,8 +212,18 @@ def plot_phase(grid: pd.DataFrame, actual: list[tuple[float, float, str]], value
     return ax
 
 
-def plot_cascades(df: pd.DataFrame):
-    """Retained share of seeded users, scattered vs clustered, for each graph family."""
+def plot_cascades(df: pd.DataFrame) -> Any:
+    """Retained share of seeded users, scattered vs clustered, for each graph family.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The ``cascade_comparison`` artefact.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
     graphs = sorted(df["graph"].unique())
     fig, axes = plt.subplots(1, len(graphs), figsize=(10, 4), sharey=True)
     for ax, g in zip(np.atleast_1d(axes), graphs, strict=True):
@@ -108,8 +243,24 @@ def plot_cascades(df: pd.DataFrame):
     return axes
 
 
-def plot_tornado(sens: pd.DataFrame, strategy_id: str):
-    """Tornado of one scenario's outcome value over its assumed parameters (low and high end of each range)."""
+def plot_tornado(sens: pd.DataFrame, strategy_id: str) -> Any:
+    """Tornado of one scenario's outcome value over its assumed parameters (low and high end of each range).
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        The ``sensitivity`` artefact.
+    strategy_id : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If the strategy has no sensitivity rows.
+    """
     d = sens[sens["strategy_id"] == strategy_id]
     if d.empty:
         raise ValueError(f"no sensitivity rows for {strategy_id!r}")

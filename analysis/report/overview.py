@@ -1,66 +1,52 @@
-"""Descriptive views of the prepared corpus, for the "The corpus" chapter.
+"""The corpus chapter's views: the articles table, the cleaning report, top terms per article and the length figure.
 
-Pure functions over the prepared records: the corpus table, top terms per
-article (TF-IDF over :func:`analysis.segment.content_tokens`), the glossary
-lookup and the article-length figure.
+:func:`top_terms` is the one piece of analysis here (TF-IDF over
+:func:`analysis.segment.content_tokens`, computed from the prepared documents
+when the chapter runs); everything else renders the ``corpus`` artefact.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis import config
+from analysis import lexicon
 from analysis.corpus.documents import iter_documents
 from analysis.corpus.ingest import Document
 from analysis.extract.ids import article_page
-from analysis.report.tables import HTMLTable, html_table
+from analysis.report.display import HTMLTable
+from analysis.report.glossary import gloss, pinyin
+from analysis.report.tables import html_table
 from analysis.segment import content_tokens
 
 __all__ = [
-    "load_corpus_table",
     "load_documents",
-    "article_notes",
     "articles_table",
-    "glossary",
-    "gloss",
-    "pinyin",
+    "cleaning_table",
     "top_terms",
+    "top_terms_table",
     "plot_lengths",
 ]
-
-
-def load_corpus_table(processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read ``corpus.csv`` written by ``prepare`` (one row per article)."""
-    path = Path(processed_dir or config.PROCESSED_DIR) / "corpus.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `python -m analysis prepare` first")
-    return pd.read_csv(path, dtype={"date": "string"}, keep_default_na=False)
-
-
-@lru_cache(maxsize=1)
-def article_notes() -> dict[str, dict[str, str]]:
-    """English title glosses and provenance notes (``data/lexicon/articles.yaml``)."""
-    path = config.LEXICON_DIR / "articles.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (data.get("articles") or {}).items()}
 
 
 def articles_table(corpus: pd.DataFrame) -> HTMLTable:
     """The reader-facing table of articles: id (linked to its page), titles, author, date, size.
 
+    English title glosses and date notes come from :func:`analysis.lexicon.articles`.
+
     Parameters
     ----------
     corpus : pandas.DataFrame
-        The corpus table (:func:`load_corpus_table`).
+        The ``corpus`` artefact.
+
+    Returns
+    -------
+    HTMLTable
     """
-    notes = article_notes()
+    notes = lexicon.articles()
     df = pd.DataFrame({
         "article": corpus["article_id"].str[:3],
         "href": [article_page(a) for a in corpus["article_id"]],
@@ -68,39 +54,60 @@ def articles_table(corpus: pd.DataFrame) -> HTMLTable:
         "title (English gloss)": [notes.get(a, {}).get("title_en", "") for a in corpus["article_id"]],
         "author": corpus["author"],
         "source": corpus["source"].where(corpus["source"] != "", corpus["url"].str.extract(r"//([^/]+)")[0]),
-        "date": [d or notes.get(a, {}).get("date_note", "unknown") for a, d in zip(corpus["article_id"], corpus["date"], strict=True)],
+        "date": [d or notes.get(a, {}).get("date_note", "unknown")
+                 for a, d in zip(corpus["article_id"], corpus["date"], strict=True)],
         "script": corpus["script"],
         "clean chars": corpus["n_chars_clean"],
     })
     return html_table(df, links={"article": "href"}, zh=["title (Chinese)", "author", "source"])
 
 
+#: The cleaning report's columns of the ``corpus`` artefact, with their table headers.
+CLEANING_COLUMNS = {
+    "removed_front_matter": "front matter removed",
+    "removed_boilerplate": "boilerplate removed",
+    "removed_duplicates": "duplicates removed",
+    "removed_pinyin": "pinyin removed",
+    "removed_nfkc": "removed by NFKC",
+    "removed_t2s": "removed by T→S",
+    "nfkc_changed": "changed by NFKC",
+    "t2s_changed": "changed by T→S",
+}
+
+
+def cleaning_table(corpus: pd.DataFrame) -> HTMLTable:
+    """The cleaning report: characters removed or changed by each step, per article.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        The ``corpus`` artefact.
+
+    Returns
+    -------
+    HTMLTable
+    """
+    cols = [c for c in CLEANING_COLUMNS if c in corpus.columns]
+    return html_table(corpus[["article_id", *cols]], labels={"article_id": "article", **CLEANING_COLUMNS})
+
+
 def load_documents(processed_dir: Path | None = None) -> list[Document]:
-    """All prepared documents, sorted by article id."""
+    """All prepared documents, sorted by article id.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        Default :data:`analysis.config.PROCESSED_DIR`.
+
+    Returns
+    -------
+    list of analysis.corpus.ingest.Document
+    """
     return list(iter_documents(processed_dir=processed_dir))
 
 
-@lru_cache(maxsize=1)
-def glossary() -> dict[str, str]:
-    """The term -> English gloss mapping from ``data/lexicon/glossary.yaml``."""
-    data = yaml.safe_load((config.LEXICON_DIR / "glossary.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
-
-
-def gloss(term: str) -> str:
-    """English gloss of a term, or ``""`` when the glossary lacks it."""
-    return glossary().get(term, "")
-
-
-def pinyin(term: str) -> str:
-    """Tone-marked pinyin of a Chinese term (computed with pypinyin)."""
-    from pypinyin import Style, lazy_pinyin
-
-    return " ".join(lazy_pinyin(term, style=Style.TONE))
-
-
 def _terms(text: str) -> list[str]:
-    # words of two or more characters: single characters are mostly segmentation debris
+    """Content words of two or more characters (single characters are mostly segmentation debris)."""
     return [w for w in content_tokens(text) if len(w) >= 2]
 
 
@@ -136,13 +143,28 @@ def top_terms(docs: list[Document], n: int = 8) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["article_id", "rank", "term", "pinyin", "gloss", "tfidf"])
 
 
-def plot_lengths(table: pd.DataFrame, ax=None):
+def top_terms_table(terms: pd.DataFrame) -> HTMLTable:
+    """Top terms per article as a table (:func:`top_terms` output).
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        ``article_id, rank, term, pinyin, gloss, tfidf``.
+
+    Returns
+    -------
+    HTMLTable
+    """
+    return html_table(terms, zh=["term"], labels={"article_id": "article", "tfidf": "TF-IDF"})
+
+
+def plot_lengths(table: pd.DataFrame, ax: Any = None) -> Any:
     """Bar chart of raw vs clean length per article, with Chinese axis labels.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        The corpus table (:func:`load_corpus_table`).
+        The ``corpus`` artefact.
     ax : matplotlib.axes.Axes, optional
 
     Returns

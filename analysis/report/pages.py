@@ -8,8 +8,8 @@ book's "Articles" part.  A page holds
   cleaning report;
 * the body, paragraph by paragraph, where sentence ``n`` (numbered as in
   ``claims.csv``) is a ``<span class="sent claim-<type>">`` whose ``id`` is
-  :func:`analysis.links.sentence_anchor` ``(article_id, n)``, so that the
-  chapters can link to the exact passage with :func:`analysis.links.source_href`;
+  :func:`analysis.extract.ids.sentence_anchor` ``(article_id, n)``, so that the
+  chapters can link to the exact passage with :func:`analysis.extract.ids.source_href`;
 * for a Traditional article, a folded second copy of the body with the exact
   raw Traditional sentences (``raw_text[start:end]``, without ids).
 
@@ -18,7 +18,7 @@ title, author, URL...) is HTML-escaped and emitted inside raw HTML blocks that
 contain no blank line, so that it can neither inject markup nor be read as
 MyST: a CommonMark HTML block runs up to the first blank line, and nothing
 inside it is parsed as Markdown.  The only article text outside HTML blocks is
-the page heading, which is Markdown-escaped (:func:`md_escape`).
+the page heading, which is Markdown-escaped (:func:`analysis.report.escape.heading_text`).
 
 Output is deterministic: the same inputs give byte-identical pages, unchanged
 pages are not rewritten (so incremental ``jb build`` stays incremental), and
@@ -27,28 +27,22 @@ pages of articles that are no longer in the corpus are removed.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from analysis.corpus.ingest import REPORT_KEYS, Document
 from analysis.extract.ids import claim_id, sentence_anchor
+from analysis.report.escape import esc, heading_text, link, md_escape, safe_url
+from analysis.report.tables import html_table
 
-__all__ = ["CLAIM_TYPES", "heading_text", "md_escape", "esc", "safe_url", "render_body", "article_page", "index_page"]
+__all__ = ["CLAIM_TYPES", "REPORT_LABELS", "article_sentences", "render_body", "article_page", "index_page"]
 
 #: Claim types that get their own CSS class; anything else renders as ``other``.
 CLAIM_TYPES = ("recommendation", "prediction", "causal", "fact", "other")
 
 #: Columns of ``claims.csv`` this module relies on (the claims contract).
 REQUIRED_COLUMNS = ("claim_id", "article_id", "sentence", "start", "end", "type")
-
-_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-_WS = re.compile(r"\s+")
-#: Everything that some parser may treat as a line break.
-_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 #: Human-readable labels of the cleaning report keys.
 REPORT_LABELS = {
@@ -63,98 +57,36 @@ REPORT_LABELS = {
 }
 
 
-# ---------------------------------------------------------------------------
-# escaping
-# ---------------------------------------------------------------------------
-def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute, on one line.
-
-    ``html.escape`` with ``quote=True``; additionally line breaks become
-    spaces (a blank line would end the raw HTML block) and the MyST
-    substitution braces are written as character references.
-
-    Parameters
-    ----------
-    value : object
-        ``None`` and NaN become the empty string.
-
-    Returns
-    -------
-    str
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
-
-
-#: Characters that may not reach a page title (see :func:`heading_text`), and their full-width look-alikes.
-_TITLE_UNSAFE = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
-
-
-def heading_text(value: object) -> str:
-    """Make untrusted text safe for a page title, beyond Markdown escaping.
-
-    Sphinx escapes a title correctly, but themes re-use it: sphinx-book-theme
-    prints ``{{ pagetitle }}`` (the title with tags stripped and entities
-    *unescaped*) unescaped in its print header, and Sphinx's search shows
-    titles with ``innerHTML``.  So ``<``, ``>`` and ``&`` are replaced by their
-    full-width look-alikes (＜ ＞ ＆) in headings; the exact title is shown,
-    escaped, in the page's metadata table.
-    """
-    return md_escape(_WS.sub(" ", str(value)).translate(_TITLE_UNSAFE))
-
-
-def md_escape(value: object) -> str:
-    """Escape text for a single line of MyST Markdown (a heading).
-
-    Whitespace runs collapse to one space and every ASCII punctuation
-    character is backslash-escaped, which CommonMark (and MyST's roles,
-    substitutions and dollar maths) then read as the literal character.
-
-    Parameters
-    ----------
-    value : object
-
-    Returns
-    -------
-    str
-    """
-    text = _WS.sub(" ", str(value)).strip()
-    return _ASCII_PUNCT.sub(r"\\\1", text)
-
-
-def safe_url(url: object) -> str | None:
-    """Return ``url`` if it is an absolute ``http(s)`` URL with a host, else ``None``.
-
-    Anything else (``javascript:``, relative paths, whitespace inside) is
-    shown as text, never as a link.
-    """
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
-
-
 def _css_type(value: object) -> str:
     return value if isinstance(value, str) and value in CLAIM_TYPES else "other"
 
 
-def _article_sentences(doc: Document, claims: pd.DataFrame) -> list[dict]:
+def article_sentences(doc: Document, claims: pd.DataFrame) -> list[dict]:
     """Check and order one article's claim rows against its document.
 
-    Returns one dict per sentence with ``n``, ``type``, ``raw`` (the exact
-    raw quote), ``text`` (clean Simplified text when ``claims.csv`` has it,
-    else the raw quote) and ``para`` (paragraph index).
+    Parameters
+    ----------
+    doc : analysis.corpus.ingest.Document
+    claims : pandas.DataFrame
+        The ``claims`` artefact (at least :data:`REQUIRED_COLUMNS`).
+
+    Returns
+    -------
+    list of dict
+        One dict per sentence, in order, with ``n``, ``type``, ``raw`` (the
+        exact raw quote), ``text`` (clean Simplified text when the claims
+        have it, else the raw quote) and ``para`` (paragraph index).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, the article has no sentence, a claim id is
+        malformed or foreign, a quote is not its raw span, or the sentence
+        numbers have gaps.
     """
+    missing = [c for c in REQUIRED_COLUMNS if c not in claims.columns]
+    if missing:
+        raise ValueError(f"claims.csv: missing column(s) {', '.join(missing)}")
     rows = claims[claims["article_id"] == doc.article_id]
     if rows.empty:
         raise ValueError(f"claims.csv has no sentences for article {doc.article_id}: rerun the claims stage")
@@ -214,7 +146,7 @@ def render_body(article_id: str, sents: list[dict], *, raw: bool = False) -> lis
     ----------
     article_id : str
     sents : list of dict
-        As returned by :func:`_article_sentences`.
+        As returned by :func:`article_sentences`.
     raw : bool, default False
         Render the exact raw quotes, without ids (the second, Traditional
         copy); otherwise the display text with one anchor per sentence.
@@ -244,15 +176,17 @@ def render_body(article_id: str, sents: list[dict], *, raw: bool = False) -> lis
 
 
 def _meta_rows(doc: Document, n_sentences: int) -> list[tuple[str, str]]:
+    """``(label, trusted HTML)`` rows of the metadata table: every article value escaped."""
     url = doc.meta.get("url")
-    link = safe_url(url)
-    if link:
-        url_html = f'<a class="reference external" href="{esc(link)}" rel="nofollow noopener noreferrer">{esc(link)}</a>'
+    href = safe_url(url)
+    if href:
+        url_html = link(href, href, css_class="reference external", rel="nofollow noopener noreferrer")
     else:
         url_html = esc(url) if url else "unknown"
+    title = doc.meta.get("title")
     return [
         ("article id", f"<code>{esc(doc.article_id)}</code>"),
-        ("title", f'<span lang="zh">{esc(doc.meta.get("title"))}</span>' if doc.meta.get("title") else "untitled"),
+        ("title", f'<span lang="zh">{esc(title)}</span>' if title else "untitled"),
         ("author", esc(doc.meta.get("author")) or "unknown"),
         ("source", esc(doc.meta.get("source")) or "unknown"),
         ("URL", url_html),
@@ -262,6 +196,42 @@ def _meta_rows(doc: Document, n_sentences: int) -> list[tuple[str, str]]:
                  f"{n_sentences:,} sentences"),
         ("SHA-256", f"<code>{esc(doc.sha256)}</code>"),
     ]
+
+
+def metadata_table(doc: Document, n_sentences: int) -> str:
+    """The article's metadata as a key-value table (class ``article-meta``).
+
+    Parameters
+    ----------
+    doc : analysis.corpus.ingest.Document
+    n_sentences : int
+        Its number of sentences.
+
+    Returns
+    -------
+    str
+        HTML, one row per line.
+    """
+    rows = pd.DataFrame(_meta_rows(doc, n_sentences), columns=["field", "value"])
+    return html_table(rows, markup=["value"], sortable=False, css_class="article-meta", header=False,
+                      row_headers=True).markup
+
+
+def cleaning_table(doc: Document) -> str:
+    """The article's cleaning report: characters removed or changed per step (class ``article-cleaning``).
+
+    Parameters
+    ----------
+    doc : analysis.corpus.ingest.Document
+
+    Returns
+    -------
+    str
+        HTML, one row per line.
+    """
+    rows = pd.DataFrame({"step": [REPORT_LABELS.get(k, k) for k in REPORT_KEYS],
+                         "characters": [f"{int(doc.report.get(k, 0)):,}" for k in REPORT_KEYS]})
+    return html_table(rows, sortable=False, css_class="article-cleaning").markup
 
 
 def _title(doc: Document) -> str:
@@ -275,9 +245,9 @@ def article_page(doc: Document, sents: list[dict]) -> str:
 
     Parameters
     ----------
-    doc : Document
+    doc : analysis.corpus.ingest.Document
     sents : list of dict
-        The article's checked sentences (see :func:`_article_sentences`).
+        The article's checked sentences (see :func:`article_sentences`).
 
     Returns
     -------
@@ -293,17 +263,11 @@ def article_page(doc: Document, sents: list[dict]) -> str:
         "",
         "## Metadata",
         "",
-        '<table class="article-meta">',
-        *(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in _meta_rows(doc, len(sents))),
-        "</table>",
+        metadata_table(doc, len(sents)),
         "",
         "### Cleaning report",
         "",
-        '<table class="article-cleaning">',
-        "<tr><th>step</th><th>characters</th></tr>",
-        *(f"<tr><td>{esc(REPORT_LABELS.get(k, k))}</td><td>{int(doc.report.get(k, 0)):,}</td></tr>"
-          for k in REPORT_KEYS),
-        "</table>",
+        cleaning_table(doc),
         "",
         "## Text",
         "",
@@ -331,6 +295,28 @@ def article_page(doc: Document, sents: list[dict]) -> str:
     return "\n".join(out)
 
 
+def index_table(entries: Iterable[tuple[Document, int]]) -> str:
+    """The table of articles on the index page (class ``article-index``), each id linking to its page.
+
+    Parameters
+    ----------
+    entries : iterable of (Document, int)
+        Each article and its number of sentences, in id order.
+
+    Returns
+    -------
+    str
+        HTML, one row per line.
+    """
+    rows = pd.DataFrame(
+        [{"article": link(f"{doc.article_id}.html", doc.article_id, code=True, css_class="reference internal"),
+          "title": _title(doc), "author": doc.meta.get("author") or "unknown",
+          "date": doc.meta.get("date") or "undated", "script": doc.meta.get("script"), "sentences": f"{n:,}"}
+         for doc, n in entries],
+        columns=["article", "title", "author", "date", "script", "sentences"])
+    return html_table(rows, markup=["article"], zh=["title"], css_class="article-index").markup
+
+
 def index_page(entries: Iterable[tuple[Document, int]]) -> str:
     """Render ``book/articles/index.md``, the landing page of the Articles part.
 
@@ -344,31 +330,13 @@ def index_page(entries: Iterable[tuple[Document, int]]) -> str:
     str
     """
     entries = list(entries)
-    rows = []
-    for doc, n in entries:
-        rows.append(
-            "<tr>"
-            f'<td><a class="reference internal" href="{esc(doc.article_id)}.html"><code>{esc(doc.article_id)}</code></a></td>'
-            f'<td lang="zh">{esc(_title(doc))}</td>'
-            f"<td>{esc(doc.meta.get('author')) or 'unknown'}</td>"
-            f"<td>{esc(doc.meta.get('date')) or 'undated'}</td>"
-            f"<td>{esc(doc.meta.get('script'))}</td>"
-            f"<td>{n:,}</td>"
-            "</tr>"
-        )
     return "\n".join([
         "# Articles",
         "",
         f"The corpus has {len(entries)} articles. Each has its own page with its metadata, its cleaning report "
         "and its full text, in which every sentence carries the anchor that the chapters cite.",
         "",
-        '<table class="sortable-table article-index">',
-        "<thead><tr><th>article</th><th>title</th><th>author</th><th>date</th><th>script</th>"
-        "<th>sentences</th></tr></thead>",
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        "</table>",
+        index_table(entries),
         "",
         "To add an article of your own, see {doc}`../appendix/add-article`.",
         "",

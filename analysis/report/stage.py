@@ -15,7 +15,7 @@ from typing import Any
 from analysis import _io
 from analysis.corpus.documents import iter_documents
 from analysis.corpus.ingest import Document
-from analysis.report.pages import _article_sentences, article_page, index_page
+from analysis.report.pages import article_page, article_sentences, index_page
 from analysis.stage_api import Context
 
 __all__ = ["pages", "pages_summary", "write_pages"]
@@ -45,7 +45,7 @@ def pages(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     texts: dict[str, str] = {}
     entries: list[tuple[Document, int]] = []
     for doc in iter_documents(processed_dir=ctx.processed_dir, raw_dir=ctx.raw_dir):
-        sents = _article_sentences(doc, claims)
+        sents = article_sentences(doc, claims)
         texts[f"{doc.article_id}.md"] = article_page(doc, sents)
         entries.append((doc, len(sents)))
     if not entries:
@@ -58,12 +58,30 @@ def pages(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def pages_summary(out: Mapping[str, Any]) -> str:
-    """One line: pages and sentence anchors."""
+    """One line: pages and sentence anchors.
+
+    Parameters
+    ----------
+    out : mapping
+        The output of :func:`pages`.
+
+    Returns
+    -------
+    str
+        ``"pages: N article pages, M sentence anchors"``.
+    """
     return f"pages: {out['_n_articles']} article pages, {out['_n_sentences']:,} sentence anchors"
 
 
 def write_pages(texts: Mapping[str, str], book_dir: Path) -> list[Path]:
     """Write the pages that changed into ``book_dir/articles``, all or none, and drop stale ones.
+
+    Parameters
+    ----------
+    texts : mapping of str to str
+        ``{file name: Markdown text}``, the ``article_pages`` output of :func:`pages`.
+    book_dir : pathlib.Path
+        The book's sources; the pages go to ``book_dir / "articles"``.
 
     Returns
     -------

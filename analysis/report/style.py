@@ -15,13 +15,25 @@ __all__ = ["cjk_font_path", "cjk_font_name", "set_style"]
 
 
 def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans SC font file."""
+    """Path of the bundled Noto Sans SC font file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``NotoSansSC-Regular.otf`` inside the ``pylopdf_fonts_zh_cn`` package.
+    """
     return Path(str(files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
 
 
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str:
-    """Register the CJK font with matplotlib and return its family name."""
+    """Register the CJK font with matplotlib (once) and return its family name.
+
+    Returns
+    -------
+    str
+        The family name, ``"Noto Sans SC"``.
+    """
     from matplotlib import font_manager
 
     path = str(cjk_font_path())
@@ -30,7 +42,18 @@ def cjk_font_name() -> str:
 
 
 def set_style(context: str = "notebook") -> str:
-    """Apply the book's seaborn theme with the CJK font.  Returns the font name."""
+    """Apply the book's seaborn theme with the CJK font.
+
+    Parameters
+    ----------
+    context : str, default "notebook"
+        The seaborn context (``"paper"``, ``"notebook"``, ``"talk"``...).
+
+    Returns
+    -------
+    str
+        The font family name.
+    """
     import matplotlib
     import seaborn as sns
 

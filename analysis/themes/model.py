@@ -1,39 +1,24 @@
-r"""Strategy themes: the codebook, a data-driven topic model, and their agreement.
+r"""The topic model: TF-IDF over the sentences, factorised by non-negative matrix factorisation.
 
-Two views of what the articles discuss:
+Each sentence of ``claims.csv`` (clean Simplified text) becomes a row of a
+TF-IDF matrix :math:`X` over its content words (:func:`topic_tokens`,
+segmented by :mod:`analysis.segment`), and
 
-* the **codebook** (``data/lexicon/strategies.yaml``): each sentence of
-  ``claims.csv`` carries the ids of the strategies whose seed terms it
-  contains (:func:`analysis.claims.find_themes`);
-* a **topic model**: TF-IDF over the sentences, factorised by non-negative
-  matrix factorisation,
+.. math::
 
-  .. math::
+    X \approx W H, \qquad X \in \mathbb{R}_{\ge 0}^{n \times V},\;
+    W \in \mathbb{R}_{\ge 0}^{n \times k},\; H \in \mathbb{R}_{\ge 0}^{k \times V},
 
-      X \approx W H, \qquad X \in \mathbb{R}_{\ge 0}^{n \times V},\;
-      W \in \mathbb{R}_{\ge 0}^{n \times k},\; H \in \mathbb{R}_{\ge 0}^{k \times V},
+with the deterministic NNDSVD(a) initialisation (:class:`ThemeModel`, a
+scikit-learn transformer).  Row :math:`H_t` is topic :math:`t` over the
+vocabulary; :math:`W_{dt}` is the weight of topic :math:`t` in sentence
+:math:`d`.  Topics are ordered by total weight :math:`\sum_d W_{dt}`, so the
+order does not depend on the solver's internal order.
 
-  with the deterministic NNDSVD(a) initialisation (:class:`ThemeModel`).
-
-The topics are **stable** when refits on perturbed data (10% of sentences
-dropped) and from other random initialisations find the same topics: topics
-are matched one-to-one by the Hungarian algorithm on the cosine similarity of
-their term vectors :math:`H_i` (:func:`topic_stability`), and the score is the
-mean matched cosine, in :math:`[0, 1]`.  The topic × strategy cosine of the
-document weights :math:`W_{\cdot t}` and the strategy indicator vectors shows
-where the two views agree (:func:`topic_codebook`).
-
-The **stance** of each article on each strategy (:func:`strategy_stance`)
-comes from the sentences that touch the strategy:
-
-1. a recommendation with positive polarity *supports* it;
-2. a negated (prohibitive) recommendation, or a sentence with a criticism cue
-   (失败, 愚蠢, 问题, 揠苗助长...), *criticises* it;
-3. any other sentence *reports* it.
-
-The article's stance is the majority of *supports* vs *criticises* (a tie, or
-neither, gives *reports*); no sentence at all gives *absent*.  The evidence
-column lists the claim ids behind the stance.
+The codebook view of the same sentences (``data/lexicon/strategies.yaml``)
+and the comparison of the two are in :mod:`analysis.themes.codebook`; the
+stability of the topics under perturbation is in
+:mod:`analysis.themes.stability`.
 """
 
 from __future__ import annotations
@@ -43,37 +28,22 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from analysis import config
-from analysis.extract.claims import load_strategies
 from analysis.segment import content_tokens, passthrough
 
-__all__ = [
-    "ThemeModel",
-    "STANCES",
-    "match_topics",
-    "topic_stability",
-    "stability_score",
-    "topic_codebook",
-    "sentence_stance",
-    "strategy_stance",
-    "topic_tokens",
-    "stance_matrix",
-]
+__all__ = ["N_TOPICS", "ThemeModel", "topic_tokens"]
 
-STANCES: tuple[str, ...] = ("supports", "criticises", "reports", "absent")
-#: Topics of the book's model, and the stability protocol.
+#: Topics of the book's model.
 N_TOPICS = 8
-N_RUNS = 10
-DROP_FRACTION = 0.1
+#: What the model accepts: sentences, token lists, or a document-term matrix.
+DocumentInput = Sequence[str] | Sequence[Sequence[str]] | np.ndarray | sp.spmatrix
 
 
-def _is_token_lists(X) -> bool:
+def _is_token_lists(X: DocumentInput) -> bool:
     return len(X) > 0 and not isinstance(X[0], str) and isinstance(X[0], (list, tuple))
 
 
@@ -143,7 +113,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- helpers ---------------------------------------------------------
-    def _make_vectorizer(self, X) -> TfidfVectorizer | None:
+    def _make_vectorizer(self, X: DocumentInput) -> TfidfVectorizer | None:
         if sp.issparse(X) or isinstance(X, np.ndarray):
             return None
         if _is_token_lists(X):
@@ -151,7 +121,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return TfidfVectorizer(tokenizer=content_tokens, token_pattern=None, lowercase=False,
                                min_df=self.min_df, max_df=self.max_df, sublinear_tf=True)
 
-    def _matrix(self, X, *, fit: bool) -> sp.csr_matrix:
+    def _matrix(self, X: DocumentInput, *, fit: bool) -> sp.csr_matrix:
         if sp.issparse(X) or isinstance(X, np.ndarray):
             M = sp.csr_matrix(X, dtype=float)
             if M.nnz and M.data.min() < 0:
@@ -163,8 +133,19 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return sp.csr_matrix(self.vectorizer_.fit_transform(X) if fit else self.vectorizer_.transform(X))
 
     # -- estimator API -----------------------------------------------------
-    def fit(self, X, y=None) -> ThemeModel:
+    def fit(self, X: DocumentInput, y: object = None) -> ThemeModel:
         """Fit the vectoriser (text input) and the NMF.
+
+        Parameters
+        ----------
+        X : list of str, list of list of str, or array_like(float, ndim=2)
+            Sentences, token lists, or a non-negative document-term matrix.
+        y : ignored
+
+        Returns
+        -------
+        ThemeModel
+            ``self``.
 
         Raises
         ------
@@ -201,16 +182,44 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.n_features_in_ = M.shape[1]
         return self
 
-    def transform(self, X) -> np.ndarray:
-        """Topic weights :math:`W` of new documents, shape ``(n_docs, n_topics)``."""
+    def transform(self, X: DocumentInput) -> np.ndarray:
+        """Topic weights :math:`W` of new documents.
+
+        Parameters
+        ----------
+        X : list of str, list of list of str, or array_like(float, ndim=2)
+            Of the same kind as in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray(float, ndim=2)
+            Shape ``(n_docs, n_topics)``, topics in the model's order.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`.
+        ValueError
+            If a matrix has another number of terms than the training data.
+        """
         check_is_fitted(self, "components_")
         M = self._matrix(X, fit=False)
         if M.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {M.shape[1]} terms, the model was fitted with {self.n_features_in_}")
         return self._nmf.transform(M)[:, self._order]
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Output column names: ``topic_0 ... topic_{k-1}``."""
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Output column names.
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        ndarray of str
+            ``topic_0 ... topic_{k-1}``.
+        """
         check_is_fitted(self, "components_")
         return np.asarray([f"topic_{t}" for t in range(self.n_topics)], dtype=object)
 
@@ -228,6 +237,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         pandas.DataFrame
             Columns ``topic, rank, term, weight`` (weights rounded to 6 places),
             sorted by topic and rank; ties broken by term.
+
+        Raises
+        ------
+        ValueError
+            If ``n < 1`` or ``feature_names`` has the wrong length.
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`.
         """
         check_is_fitted(self, "components_")
         if n < 1:
@@ -243,250 +259,23 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
-# ---------------------------------------------------------------------------
-# stability
-# ---------------------------------------------------------------------------
-def _project(model: ThemeModel, terms: np.ndarray) -> np.ndarray:
-    """Express a model's topics over another vocabulary (missing terms -> 0)."""
-    index = {t: j for j, t in enumerate(model.terms_)}
-    out = np.zeros((model.n_topics, len(terms)))
-    for i, t in enumerate(terms):
-        j = index.get(t)
-        if j is not None:
-            out[:, i] = model.components_[:, j]
-    return out
-
-
-def _cosine(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    na = np.linalg.norm(A, axis=1, keepdims=True)
-    nb = np.linalg.norm(B, axis=1, keepdims=True)
-    na[na == 0] = 1.0
-    nb[nb == 0] = 1.0
-    return (A / na) @ (B / nb).T
-
-
-def match_topics(reference: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match topics one-to-one by the Hungarian algorithm on cosine similarity.
-
-    Parameters
-    ----------
-    reference, other : array_like(float, ndim=2)
-        Topic-term matrices over the same terms, shape ``(k, V)``.
-
-    Returns
-    -------
-    (ndarray of int, ndarray of float)
-        For each reference topic, the index of its match in ``other`` and
-        their cosine similarity (in ``[0, 1]`` for non-negative inputs).
-    """
-    reference, other = np.asarray(reference, float), np.asarray(other, float)
-    if reference.ndim != 2 or other.ndim != 2 or reference.shape[1] != other.shape[1]:
-        raise ValueError(f"need two (k, V) matrices over the same terms, got {reference.shape} and {other.shape}")
-    sim = _cosine(reference, other)
-    rows, cols = linear_sum_assignment(-sim)
-    match = np.full(reference.shape[0], -1)
-    match[rows] = cols
-    cos = np.zeros(reference.shape[0])
-    cos[rows] = sim[rows, cols]
-    return match, np.clip(cos, 0.0, 1.0)
-
-
-def topic_stability(
-    docs: Sequence[Sequence[str]],
-    *,
-    n_topics: int = N_TOPICS,
-    n_runs: int = N_RUNS,
-    drop: float = DROP_FRACTION,
-    seed: int = config.SEED,
-    reference: ThemeModel | None = None,
-) -> pd.DataFrame:
-    """Refit the topic model on perturbed data and match its topics to the reference.
-
-    Three kinds of perturbation, ``n_runs`` runs each:
-
-    * ``drop``: drop a random ``drop`` fraction of the sentences (deterministic init);
-    * ``seed``: all sentences, random initialisation with another seed;
-    * ``drop+seed``: both.
-
-    Parameters
-    ----------
-    docs : sequence of token lists
-    n_topics, n_runs : int
-    drop : float
-        Fraction of documents dropped, in ``(0, 1)``.
-    seed : int
-        Master seed; run ``i`` uses ``seed + i``.
-    reference : ThemeModel, optional
-        The fitted reference model (default: fitted here on all ``docs``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per run and reference topic: ``kind, run, seed, topic,
-        matched_topic, cosine`` (cosine rounded to 6 places).
-    """
-    if not 0 < drop < 1:
-        raise ValueError(f"drop must be in (0, 1), got {drop}")
-    if n_runs < 1:
-        raise ValueError(f"n_runs must be >= 1, got {n_runs}")
-    docs = [list(d) for d in docs]
-    ref = reference if reference is not None else ThemeModel(n_topics=n_topics).fit(docs)
-    n_keep = len(docs) - int(round(drop * len(docs)))
-    rows = []
-    for kind in ("drop", "seed", "drop+seed"):
-        for run in range(n_runs):
-            s = seed + run
-            rng = np.random.default_rng(s)
-            sub = docs
-            if "drop" in kind:
-                keep = np.sort(rng.choice(len(docs), size=n_keep, replace=False))
-                sub = [docs[i] for i in keep]
-            init = "random" if "seed" in kind else ref.init
-            model = ThemeModel(n_topics=ref.n_topics, init=init, random_state=s, min_df=ref.min_df,
-                               max_df=ref.max_df, max_iter=ref.max_iter, tol=ref.tol).fit(sub)
-            match, cos = match_topics(ref.components_, _project(model, ref.terms_))
-            rows += [{"kind": kind, "run": run, "seed": s, "topic": t, "matched_topic": int(match[t]),
-                      "cosine": round(float(cos[t]), 6)} for t in range(ref.n_topics)]
-    return pd.DataFrame(rows, columns=["kind", "run", "seed", "topic", "matched_topic", "cosine"])
-
-
-def stability_score(stability: pd.DataFrame) -> float:
-    """Mean matched cosine over all runs and topics, in ``[0, 1]``."""
-    if stability.empty:
-        raise ValueError("empty stability table")
-    return round(float(stability["cosine"].mean()), 4)
-
-
-# ---------------------------------------------------------------------------
-# topics vs codebook
-# ---------------------------------------------------------------------------
-def _theme_sets(claims: pd.DataFrame) -> list[set[str]]:
-    return [set(t.split(";")) if isinstance(t, str) and t else set() for t in claims["themes"]]
-
-
-def topic_codebook(W: np.ndarray, claims: pd.DataFrame, terms: pd.DataFrame,
-                   strategies: Sequence[str] | None = None) -> pd.DataFrame:
-    """Topic × strategy agreement: cosine of topic weights and strategy indicators.
-
-    Parameters
-    ----------
-    W : array_like(float, ndim=2)
-        Sentence × topic weights, rows aligned with ``claims``.
-    claims : pandas.DataFrame
-        With a ``themes`` column (``;``-joined strategy ids).
-    terms : pandas.DataFrame
-        :meth:`ThemeModel.top_terms` output (for the topic labels).
-    strategies : sequence of str, optional
-        Strategy ids (default: the codebook's, in file order).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``topic, top_terms, strategy, n_sentences, cosine, best_for_topic,
-        best_for_strategy``, sorted by topic then strategy.
-    """
-    W = np.asarray(W, float)
-    if W.shape[0] != len(claims):
-        raise ValueError(f"W has {W.shape[0]} rows for {len(claims)} claims")
-    ids = list(strategies) if strategies is not None else [s["id"] for s in load_strategies()]
-    sets = _theme_sets(claims)
-    S = np.asarray([[s in ts for s in ids] for ts in sets], dtype=float)
-    cos = _cosine(W.T, S.T)
-    labels = {t: " ".join(g.sort_values("rank")["term"].head(5)) for t, g in terms.groupby("topic")}
-    best_t = cos.argmax(axis=1)
-    best_s = cos.argmax(axis=0)
-    rows = []
-    for t in range(W.shape[1]):
-        for j, s in enumerate(ids):
-            rows.append({"topic": t, "top_terms": labels.get(t, ""), "strategy": s, "n_sentences": int(S[:, j].sum()),
-                         "cosine": round(float(cos[t, j]), 4), "best_for_topic": bool(best_t[t] == j and cos[t, j] > 0),
-                         "best_for_strategy": bool(best_s[j] == t and cos[t, j] > 0)})
-    return pd.DataFrame(rows).sort_values(["topic", "strategy"], ignore_index=True)
-
-
-# ---------------------------------------------------------------------------
-# stance
-# ---------------------------------------------------------------------------
-def sentence_stance(type_: str, polarity: str, criticism: str) -> str:
-    """Stance of one sentence towards the strategies it touches (see module notes)."""
-    if type_ == "recommendation" and polarity == "positive":
-        return "supports"
-    if (type_ == "recommendation" and polarity == "negative") or (isinstance(criticism, str) and criticism):
-        return "criticises"
-    return "reports"
-
-
-def strategy_stance(claims: pd.DataFrame, strategies: Sequence[str] | None = None) -> pd.DataFrame:
-    """Stance of every article on every strategy, with the evidence claim ids.
-
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        ``claims.csv``: needs ``claim_id, article_id, type, polarity,
-        criticism, themes``.
-    strategies : sequence of str, optional
-        Strategy ids (default: the codebook's, in file order).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``strategy, article_id, stance, n_supports, n_criticises, n_reports,
-        evidence``, sorted by strategy then article.
-    """
-    need = {"claim_id", "article_id", "type", "polarity", "criticism", "themes"}
-    missing = sorted(need - set(claims.columns))
-    if missing:
-        raise ValueError(f"claims table lacks columns {missing}")
-    ids = list(strategies) if strategies is not None else [s["id"] for s in load_strategies()]
-    cl = claims.fillna({"polarity": "", "criticism": "", "themes": ""})
-    stance = [sentence_stance(t, p, c) for t, p, c in zip(cl["type"], cl["polarity"], cl["criticism"], strict=True)]
-    sets = _theme_sets(cl)
-    rows = []
-    for s in ids:
-        for art in sorted(cl["article_id"].unique()):
-            ev: dict[str, list[str]] = {k: [] for k in STANCES[:3]}
-            for cid, a, st, ts in zip(cl["claim_id"], cl["article_id"], stance, sets, strict=True):
-                if a == art and s in ts:
-                    ev[st].append(cid)
-            n_sup, n_crit, n_rep = len(ev["supports"]), len(ev["criticises"]), len(ev["reports"])
-            if n_sup + n_crit + n_rep == 0:
-                verdict, evidence = "absent", []
-            elif n_sup > n_crit:
-                verdict, evidence = "supports", ev["supports"]
-            elif n_crit > n_sup:
-                verdict, evidence = "criticises", ev["criticises"]
-            else:
-                verdict, evidence = "reports", ev["supports"] + ev["criticises"] + ev["reports"]
-            key = lambda c: int(c.rsplit(":", 1)[1])  # noqa: E731
-            rows.append({"strategy": s, "article_id": art, "stance": verdict, "n_supports": n_sup,
-                         "n_criticises": n_crit, "n_reports": n_rep, "evidence": ";".join(sorted(evidence, key=key))})
-    return pd.DataFrame(rows).sort_values(["strategy", "article_id"], ignore_index=True)
-
-
-def stance_matrix(stance: pd.DataFrame) -> pd.DataFrame:
-    """Strategy × article matrix of stance scores for a heatmap.
-
-    ``supports`` = 1, ``reports`` = 0, ``criticises`` = -1, ``absent`` = NaN;
-    rows in codebook order, columns sorted by article id.
-    """
-    score = {"supports": 1.0, "reports": 0.0, "criticises": -1.0, "absent": np.nan}
-    bad = sorted(set(stance["stance"]) - set(score))
-    if bad:
-        raise ValueError(f"unknown stances {bad}")
-    m = stance.assign(score=stance["stance"].map(score)).pivot(index="strategy", columns="article_id", values="score")
-    order = [s["id"] for s in load_strategies() if s["id"] in m.index]
-    order += sorted(set(m.index) - set(order))
-    return m.loc[order, sorted(m.columns)]
-
-
-# ---------------------------------------------------------------------------
-# stage
-# ---------------------------------------------------------------------------
 def topic_tokens(sentences: Sequence[str], min_length: int = 2) -> list[list[str]]:
     """Content tokens of each sentence for the topic model.
 
     Single characters (the protected cue words 不, 要, 会 and stray
     morphemes such as 化) carry no topic, so tokens shorter than
     ``min_length`` are dropped.
+
+    Parameters
+    ----------
+    sentences : sequence of str
+        Clean Simplified sentences.
+    min_length : int, default 2
+        Shortest token kept, in characters.
+
+    Returns
+    -------
+    list of list of str
+        :func:`analysis.segment.content_tokens` of each sentence, filtered.
     """
     return [[w for w in content_tokens(s) if len(w) >= min_length] for s in sentences]

@@ -8,16 +8,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.stage_api import Context
-from analysis.themes.model import (
-    N_TOPICS,
-    STANCES,
-    ThemeModel,
-    stability_score,
-    strategy_stance,
-    topic_codebook,
-    topic_stability,
-    topic_tokens,
-)
+from analysis.themes.codebook import topic_codebook
+from analysis.themes.model import N_TOPICS, ThemeModel, topic_tokens
+from analysis.themes.stability import stability_score, topic_stability
+from analysis.themes.stance import STANCES, strategy_stance
 
 __all__ = ["themes", "themes_summary"]
 
@@ -52,7 +46,17 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def themes_summary(out: Mapping[str, Any]) -> str:
-    """One line: topics, stability and the stance counts."""
+    """One line: topics, stability and the stance counts.
+
+    Parameters
+    ----------
+    out : mapping
+        :func:`themes` output.
+
+    Returns
+    -------
+    str
+    """
     counts = out["strategy_stance"]["stance"].value_counts()
     return (f"themes: {out['_n_topics']} topics, stability {stability_score(out['theme_stability']):.2f}; stance "
             + ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STANCES))

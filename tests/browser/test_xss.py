@@ -1,7 +1,7 @@
 """A hostile article is rendered as text: no script runs, no markup or MyST escapes.
 
 A small book is built in a temporary folder from a raw corpus made of one
-real article plus a hostile one registered with :func:`analysis.add.add_article`;
+real article plus a hostile one registered with :func:`analysis.corpus.add.add_article`;
 the real stages (``prepare``, ``claims``, ``pages``) write its pages and
 ``jb build -W`` renders them with the project's own configuration and CSS.
 """
@@ -14,11 +14,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from analysis import config
+from analysis import config, stages
 from analysis.corpus.add import add_article
-from analysis.corpus.prepare import prepare
-from analysis.extract import claims as claims
-from analysis.report import pages as pages
 
 from .conftest import KNOWN_PAGE_ERRORS, jb_build, serve
 
@@ -57,9 +54,7 @@ def hostile_site(tmp_path_factory):
     src.write_text(HOSTILE, encoding="utf-8")
     aid = add_article(src, raw)
     processed = root / "data" / "processed"
-    prepare(raw, processed)
-    claims.build(processed, raw)
-    pages.build(processed, raw, root / "book")
+    stages.run(["prepare", "claims", "pages"], root=processed, raw_dir=raw, book_dir=root / "book")
     # the project's configuration and assets, with a toc of just the article pages
     jb_config = yaml.safe_load((config.PROJ_ROOT / "_config.yml").read_text(encoding="utf-8"))
     jb_config["execute"]["execute_notebooks"] = "off"

@@ -1,0 +1,175 @@
+r"""Escaping: the one place that makes untrusted text safe to emit as HTML or MyST Markdown.
+
+Article text (sentences, titles, authors, URLs) is untrusted.  Everything
+that :mod:`analysis.report` emits passes through one of these functions:
+
+:func:`esc`
+    HTML text *or* a double-quoted attribute value, on one line: ``& < > " '``
+    become character references, every line break becomes a space (a blank
+    line would end a CommonMark raw HTML block, after which MyST parses the
+    rest as Markdown) and the MyST substitution braces ``{ }`` become
+    ``&#123; &#125;``.
+:func:`md_escape`
+    One line of MyST Markdown (a heading, a bullet): whitespace runs collapse
+    and every ASCII punctuation character is backslash-escaped, which
+    CommonMark reads as the literal character, so no role, substitution,
+    dollar maths, emphasis or link can start.
+:func:`heading_text`
+    :func:`md_escape` plus full-width look-alikes for ``< > &``, for page
+    titles (themes re-use titles unescaped).
+:func:`safe_url`
+    An absolute ``http(s)`` URL, or ``None``: anything else is shown as text.
+:func:`link`
+    An ``<a>`` element built from a generated href and a label, both escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["esc", "md_escape", "heading_text", "safe_url", "link", "zh_span"]
+
+_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_WS = re.compile(r"\s+")
+#: Everything that some parser may treat as a line break.
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+#: Characters that may not reach a page title (see :func:`heading_text`), and their full-width look-alikes.
+_TITLE_UNSAFE = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or a double-quoted attribute, on one line.
+
+    Parameters
+    ----------
+    value : object
+        Converted with ``str``; ``None`` and NaN become the empty string.
+
+    Returns
+    -------
+    str
+        ``html.escape(text, quote=True)`` of the text with line breaks turned
+        into spaces, and ``{``, ``}`` written as ``&#123;``, ``&#125;``.
+    """
+    if _is_missing(value):
+        return ""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def md_escape(value: object) -> str:
+    """Escape text for a single line of MyST Markdown.
+
+    Parameters
+    ----------
+    value : object
+        Converted with ``str``; ``None`` and NaN become the empty string.
+
+    Returns
+    -------
+    str
+        The text with whitespace runs collapsed to one space, stripped, and
+        every ASCII punctuation character backslash-escaped.
+    """
+    if _is_missing(value):
+        return ""
+    text = _WS.sub(" ", str(value)).strip()
+    return _ASCII_PUNCT.sub(r"\\\1", text)
+
+
+def heading_text(value: object) -> str:
+    """Make untrusted text safe for a page title, beyond Markdown escaping.
+
+    Sphinx escapes a title correctly, but themes re-use it: sphinx-book-theme
+    prints ``{{ pagetitle }}`` (the title with tags stripped and entities
+    *unescaped*) unescaped in its print header, and Sphinx's search shows
+    titles with ``innerHTML``.  So ``<``, ``>`` and ``&`` are replaced by their
+    full-width look-alikes (＜ ＞ ＆); the exact title is shown, escaped, in
+    the page's metadata table.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    str
+        Markdown-escaped text (:func:`md_escape`) without ``< > &``.
+    """
+    return md_escape(_WS.sub(" ", str(value)).translate(_TITLE_UNSAFE))
+
+
+def safe_url(url: object) -> str | None:
+    """Return ``url`` if it is an absolute ``http(s)`` URL with a host, else ``None``.
+
+    Parameters
+    ----------
+    url : object
+        Anything; only a ``str`` can qualify.
+
+    Returns
+    -------
+    str or None
+        The stripped URL, or ``None`` for ``javascript:``, ``data:``,
+        relative or protocol-relative paths, or whitespace or control
+        characters inside.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def link(href: str, label: object, *, code: bool = False, title: str | None = None,
+         css_class: str | None = None, rel: str | None = None) -> str:
+    """An ``<a>`` element with an escaped href, label and attributes.
+
+    Parameters
+    ----------
+    href : str
+        A generated, trusted href (:func:`analysis.extract.ids.source_href`,
+        :func:`safe_url` output...); it is escaped, not checked.
+    label : object
+        The link text, escaped with :func:`esc`.
+    code : bool, default False
+        Show the label as ``<code>``.
+    title, css_class, rel : str, optional
+        The ``title``, ``class`` and ``rel`` attributes.
+
+    Returns
+    -------
+    str
+        One line of HTML.
+    """
+    attrs = "".join(f' {name}="{esc(value)}"' for name, value in
+                    (("class", css_class), ("href", href), ("rel", rel), ("title", title)) if value)
+    text = f"<code>{esc(label)}</code>" if code else esc(label)
+    return f"<a{attrs}>{text}</a>"
+
+
+def zh_span(text: object) -> str:
+    """Escaped Chinese text in a ``<span lang="zh">`` (for fonts and screen readers).
+
+    Parameters
+    ----------
+    text : object
+
+    Returns
+    -------
+    str
+    """
+    return f'<span lang="zh">{esc(text)}</span>'

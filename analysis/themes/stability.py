@@ -1,0 +1,185 @@
+r"""Topic stability: does the topic model find the same topics on perturbed data?
+
+The reference model (:class:`~analysis.themes.model.ThemeModel`) is refitted
+``n_runs`` times under three perturbations: 10% of the sentences dropped
+(deterministic initialisation), all sentences with another random
+initialisation, and both.  Each refit's topics are expressed over the
+reference vocabulary and matched one-to-one to the reference topics by the
+Hungarian algorithm on the cosine similarity of their term vectors,
+
+.. math::
+
+    \cos(H_i, H'_j) = \frac{H_i \cdot H'_j}{\lVert H_i \rVert \, \lVert H'_j \rVert},
+
+maximising the total similarity (:func:`match_topics`).  The stability score
+is the mean matched cosine over all runs and topics, in :math:`[0, 1]`
+(:func:`stability_score`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from analysis import config
+from analysis.themes.model import N_TOPICS, ThemeModel
+
+__all__ = ["N_RUNS", "DROP_FRACTION", "cosine", "match_topics", "topic_stability", "stability_score"]
+
+#: The stability protocol: runs per perturbation, and the share of sentences dropped.
+N_RUNS = 10
+DROP_FRACTION = 0.1
+
+
+def _project(model: ThemeModel, terms: np.ndarray) -> np.ndarray:
+    """Express a model's topics over another vocabulary (missing terms -> 0)."""
+    index = {t: j for j, t in enumerate(model.terms_)}
+    out = np.zeros((model.n_topics, len(terms)))
+    for i, t in enumerate(terms):
+        j = index.get(t)
+        if j is not None:
+            out[:, i] = model.components_[:, j]
+    return out
+
+
+def cosine(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every row of ``A`` with every row of ``B`` (a zero row gives 0).
+
+    Parameters
+    ----------
+    A : array_like(float, ndim=2)
+        Shape ``(m, V)``.
+    B : array_like(float, ndim=2)
+        Shape ``(n, V)``.
+
+    Returns
+    -------
+    ndarray(float, ndim=2)
+        Shape ``(m, n)``.
+    """
+    na = np.linalg.norm(A, axis=1, keepdims=True)
+    nb = np.linalg.norm(B, axis=1, keepdims=True)
+    na[na == 0] = 1.0
+    nb[nb == 0] = 1.0
+    return (A / na) @ (B / nb).T
+
+
+def match_topics(reference: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Match topics one-to-one by the Hungarian algorithm on cosine similarity.
+
+    Parameters
+    ----------
+    reference, other : array_like(float, ndim=2)
+        Topic-term matrices over the same terms, shape ``(k, V)``.
+
+    Returns
+    -------
+    (ndarray of int, ndarray of float)
+        For each reference topic, the index of its match in ``other`` and
+        their cosine similarity (in ``[0, 1]`` for non-negative inputs).
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not two matrices over the same terms.
+    """
+    reference, other = np.asarray(reference, float), np.asarray(other, float)
+    if reference.ndim != 2 or other.ndim != 2 or reference.shape[1] != other.shape[1]:
+        raise ValueError(f"need two (k, V) matrices over the same terms, got {reference.shape} and {other.shape}")
+    sim = cosine(reference, other)
+    rows, cols = linear_sum_assignment(-sim)
+    match = np.full(reference.shape[0], -1)
+    match[rows] = cols
+    cos = np.zeros(reference.shape[0])
+    cos[rows] = sim[rows, cols]
+    return match, np.clip(cos, 0.0, 1.0)
+
+
+def topic_stability(
+    docs: Sequence[Sequence[str]],
+    *,
+    n_topics: int = N_TOPICS,
+    n_runs: int = N_RUNS,
+    drop: float = DROP_FRACTION,
+    seed: int = config.SEED,
+    reference: ThemeModel | None = None,
+) -> pd.DataFrame:
+    """Refit the topic model on perturbed data and match its topics to the reference.
+
+    Three kinds of perturbation, ``n_runs`` runs each:
+
+    * ``drop``: drop a random ``drop`` fraction of the sentences (deterministic init);
+    * ``seed``: all sentences, random initialisation with another seed;
+    * ``drop+seed``: both.
+
+    Parameters
+    ----------
+    docs : sequence of token lists
+    n_topics, n_runs : int
+    drop : float
+        Fraction of documents dropped, in ``(0, 1)``.
+    seed : int
+        Master seed; run ``i`` uses ``seed + i``.
+    reference : ThemeModel, optional
+        The fitted reference model (default: fitted here on all ``docs``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run and reference topic: ``kind, run, seed, topic,
+        matched_topic, cosine`` (cosine rounded to 6 places).
+
+    Raises
+    ------
+    ValueError
+        If ``drop`` is not in (0, 1) or ``n_runs < 1``.
+    """
+    if not 0 < drop < 1:
+        raise ValueError(f"drop must be in (0, 1), got {drop}")
+    if n_runs < 1:
+        raise ValueError(f"n_runs must be >= 1, got {n_runs}")
+    docs = [list(d) for d in docs]
+    ref = reference if reference is not None else ThemeModel(n_topics=n_topics).fit(docs)
+    n_keep = len(docs) - int(round(drop * len(docs)))
+    rows = []
+    for kind in ("drop", "seed", "drop+seed"):
+        for run in range(n_runs):
+            s = seed + run
+            rng = np.random.default_rng(s)
+            sub = docs
+            if "drop" in kind:
+                keep = np.sort(rng.choice(len(docs), size=n_keep, replace=False))
+                sub = [docs[i] for i in keep]
+            init = "random" if "seed" in kind else ref.init
+            model = ThemeModel(n_topics=ref.n_topics, init=init, random_state=s, min_df=ref.min_df,
+                               max_df=ref.max_df, max_iter=ref.max_iter, tol=ref.tol).fit(sub)
+            match, cos = match_topics(ref.components_, _project(model, ref.terms_))
+            rows += [{"kind": kind, "run": run, "seed": s, "topic": t, "matched_topic": int(match[t]),
+                      "cosine": round(float(cos[t]), 6)} for t in range(ref.n_topics)]
+    return pd.DataFrame(rows, columns=["kind", "run", "seed", "topic", "matched_topic", "cosine"])
+
+
+def stability_score(stability: pd.DataFrame) -> float:
+    """Mean matched cosine over all runs and topics, in ``[0, 1]``.
+
+    Parameters
+    ----------
+    stability : pandas.DataFrame
+        :func:`topic_stability` output.
+
+    Returns
+    -------
+    float
+        Rounded to 4 places.
+
+    Raises
+    ------
+    ValueError
+        If the table is empty.
+    """
+    if stability.empty:
+        raise ValueError("empty stability table")
+    return round(float(stability["cosine"].mean()), 4)
