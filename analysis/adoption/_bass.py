@@ -224,6 +224,8 @@ class BassFit:
         Residual sum of squares at the estimate.
     bootstrap : str
         ``"residual"`` or ``"parametric"``.
+    m_prior : (float, float) or None
+        The log-normal prior on ``m`` (median, log-sd), if the fit used one.
     """
 
     p: float
@@ -237,6 +239,7 @@ class BassFit:
     kind: str = "cumulative"
     rss: float = float("nan")
     bootstrap: str = "residual"
+    m_prior: tuple[float, float] | None = None
 
     @property
     def peak_time(self) -> float:
@@ -296,13 +299,23 @@ def _model(theta: NDArray, t: NDArray, kind: str) -> NDArray:
     return m * F
 
 
-def _nls(t: NDArray, y: NDArray, kind: str, m_lo: float, m_hi: float, starts: list[NDArray]) -> NDArray:
+def _nls(t: NDArray, y: NDArray, kind: str, m_lo: float, m_hi: float, starts: list[NDArray],
+         penalty: tuple[float, float, float] | None = None) -> NDArray:
+    """Least squares on log-parameters; ``penalty = (mu, s, sigma)`` adds the prior residual on ln m."""
     lb = np.array([np.log(1e-6), np.log(1e-4), np.log(m_lo)])
     ub = np.array([np.log(5.0), np.log(20.0), np.log(m_hi)])
+
+    def residuals(th: NDArray) -> NDArray:
+        r = _model(th, t, kind) - y
+        if penalty is None:
+            return r
+        mu, s, sigma = penalty
+        return np.append(r, sigma * (th[2] - mu) / s)
+
     best, best_cost = None, np.inf
     for x0 in starts:
         x0 = np.clip(x0, lb + 1e-9, ub - 1e-9)
-        res = least_squares(lambda th: _model(th, t, kind) - y, x0, bounds=(lb, ub), method="trf",
+        res = least_squares(residuals, x0, bounds=(lb, ub), method="trf",
                             x_scale="jac", xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=500)
         if res.cost < best_cost - 1e-12:
             best, best_cost = res.x, res.cost
@@ -319,6 +332,7 @@ def fit_bass(
     level: float = 0.9,
     bootstrap: str = "residual",
     m_max: float | None = None,
+    m_prior: tuple[float, float] | None = None,
 ) -> BassFit:
     r"""Fit the Bass model by non-linear least squares and bootstrap the parameters.
 
@@ -336,6 +350,13 @@ def fit_bass(
     Points at :math:`t = 0` (a launch anchor with :math:`y = 0`) fit exactly, since :math:`F(0) = 0`; they fix
     the time origin and are never perturbed.
 
+    With ``m_prior = (median, s)``, the fit is the posterior mode (MAP) under a log-normal prior
+    :math:`\ln m \sim N(\mu, s^2)`, :math:`\mu = \ln(\text{median})`, and Gaussian errors of scale
+    :math:`\hat\sigma` (estimated from the unpenalised fit): it minimises
+    :math:`\sum_i (y_i - \hat y_i)^2 + \hat\sigma^2 (\ln m - \mu)^2 / s^2`.  Each bootstrap replicate
+    also draws its prior centre :math:`\mu^* \sim N(\mu, s^2)`, so the band carries the prior's
+    uncertainty about :math:`m` as well as the noise of the data.
+
     Parameters
     ----------
     t : array_like(float, ndim=1)
@@ -352,6 +373,9 @@ def fit_bass(
     bootstrap : {"residual", "parametric"}
     m_max : float, optional
         Upper bound for ``m`` (default: 100 times the data's scale).  Must not be smaller than the data.
+    m_prior : (float, float), optional
+        ``(median, log_sd)`` of a log-normal prior on ``m`` (in the units of ``y``); ``None`` fits by
+        least squares alone.
 
     Returns
     -------
@@ -392,9 +416,19 @@ def fit_bass(
     if m_hi < m_lo:
         raise ValueError(f"m_max={m_hi:g} is smaller than the observed stock {m_lo:g}")
     m_lo = max(m_lo, 1e-12)
+    if m_prior is not None and not (m_prior[0] > 0 and m_prior[1] > 0):
+        raise ValueError("m_prior must be (median > 0, log_sd > 0)")
 
     starts = [np.log([p0, q0, m0 * scale]) for p0 in (0.003, 0.03) for q0 in (0.3, 1.5) for m0 in (1.5, 4.0)]
     theta = _nls(t, y, kind, m_lo, m_hi, starts)
+    penalty = None
+    if m_prior is not None:
+        r0 = (y - _model(theta, t, kind))[informative]
+        sigma0 = np.sqrt(float(r0 @ r0) / max(int(informative.sum()) - 3, 1))
+        mu, s = float(np.log(m_prior[0])), float(m_prior[1])
+        penalty = (mu, s, max(sigma0, 1e-9 * scale))
+        starts.append(np.array([theta[0], theta[1], np.clip(mu, np.log(m_lo), np.log(m_hi))]))
+        theta = _nls(t, y, kind, m_lo, m_hi, starts, penalty)
     fitted = _model(theta, t, kind)
     resid = y - fitted
     rss = float(resid @ resid)
@@ -412,7 +446,10 @@ def fit_bass(
             e[informative] = rng.normal(0.0, sigma, size=int(informative.sum()))
         y_b = np.maximum(fitted + e, 0.0)
         lo_b = float(y_b.max()) if kind == "cumulative" else float(y_b.sum())
-        th_b = _nls(t, y_b, kind, max(lo_b, 1e-12), max(m_hi, lo_b), [theta])
+        pen_b = None
+        if penalty is not None:
+            pen_b = (penalty[0] + penalty[1] * rng.standard_normal(), penalty[1], penalty[2])
+        th_b = _nls(t, y_b, kind, max(lo_b, 1e-12), max(m_hi, lo_b), [theta], pen_b)
         draws[b] = np.exp(th_b)
 
     a = (1 - level) / 2
@@ -423,4 +460,4 @@ def fit_bass(
         ci[name] = (float(lo), float(hi))
     p, q, m = (float(v) for v in np.exp(theta))
     return BassFit(p=p, q=q, m=m, ci=ci, level=level, draws=draws, t=t, y=y, kind=kind, rss=rss,
-                   bootstrap=bootstrap)
+                   bootstrap=bootstrap, m_prior=m_prior)

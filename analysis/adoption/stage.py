@@ -25,7 +25,14 @@ from analysis import lexicon
 from analysis.adoption.parameters import scenario_specs
 from analysis.adoption.runs import cascade_comparison, push_grid
 from analysis.adoption.scenarios import build_scenarios, sensitivity
-from analysis.adoption.wechat import fit_frame, fit_wechat, forecast_frame
+from analysis.adoption.wechat import (
+    fit_frame,
+    fit_wechat,
+    forecast_frame,
+    forecast_sensitivity,
+    informed_fit,
+    prior_frame,
+)
 from analysis.checks.external import read_external_metrics
 from analysis.stage_api import Context
 
@@ -51,7 +58,8 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     numbers, claims = inputs.get("numbers"), inputs.get("claims")
     external = read_external_metrics()
     codebook = list(lexicon.strategies())
-    fit = fit_wechat()
+    fit = informed_fit()
+    naive = fit_wechat()
     bass = (fit.p, fit.q, fit.m)
     ids = [c["id"] for c in codebook]
     sens = sensitivity(numbers, bass, external=external, strategies=sorted(set(ids) & set(scenario_specs(None))))
@@ -59,6 +67,10 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     return {
         "wechat_forecast": forecast_frame(fit),
         "wechat_fit": fit_frame(fit),
+        "wechat_forecast_uninformed": forecast_frame(naive),
+        "wechat_fit_uninformed": fit_frame(naive),
+        "market_prior": prior_frame(),
+        "forecast_sensitivity": forecast_sensitivity(),
         "push_grid": push_grid(bass),
         "cascade_comparison": cascade_comparison(),
         "scenarios": scen,

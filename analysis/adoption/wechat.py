@@ -20,16 +20,21 @@ import pandas as pd
 
 from analysis import config
 from analysis.adoption._bass import BassFit, bass_cumulative, fit_bass
+from analysis.adoption.prior import MarketPrior, market_prior
 
 __all__ = [
     "WECHAT_LAUNCH",
     "FORECAST_START",
     "FORECAST_END",
     "N_BOOT",
+    "LAST_FITTED_QUARTER",
     "quarter_end_years",
     "years_since_launch",
     "load_wechat_mau",
     "fit_wechat",
+    "informed_fit",
+    "forecast_sensitivity",
+    "prior_frame",
     "default_bass",
     "forecast_frame",
     "fit_frame",
@@ -40,6 +45,8 @@ __all__ = [
 #: WeChat's launch date (Tencent).
 WECHAT_LAUNCH = "2011-01-21"
 FORECAST_START, FORECAST_END = "2014Q3", "2018Q4"
+#: The last quarter the fit may see: the forecast is made as of mid-2014.
+LAST_FITTED_QUARTER = "2014Q2"
 N_BOOT = 1000
 
 
@@ -123,9 +130,14 @@ def load_wechat_mau(path: Path = config.WECHAT_MAU_FILE) -> pd.DataFrame:
     ------
     ValueError
         If the file has no rows, lacks a column, or has a row with a malformed quarter, a value that
-        is not a non-negative number or no source (the message names the file and the line).
+        is not a non-negative number or no source (the message names the file and the line), or a
+        quarter after :data:`LAST_FITTED_QUARTER` (no later data may reach the forecast).
     """
     df = _read_mau(Path(path))
+    late = [q for q in df["quarter"] if pd.Period(q, freq="Q") > pd.Period(LAST_FITTED_QUARTER, freq="Q")]
+    if late:
+        raise ValueError(f"{path}: quarter {late[0]} is after {LAST_FITTED_QUARTER}; the forecast may see no data "
+                         "after the forecast origin")
     df = df.assign(t=quarter_end_years(df["quarter"]))
     launch = pd.DataFrame([{"quarter": "launch", "mau_millions": 0.0, "t": 0.0,
                             "source": f"WeChat launch {WECHAT_LAUNCH} (Tencent): about zero users"}])
@@ -134,7 +146,7 @@ def load_wechat_mau(path: Path = config.WECHAT_MAU_FILE) -> pd.DataFrame:
 
 
 def fit_wechat(path: Path = config.WECHAT_MAU_FILE, *, n_boot: int = N_BOOT,
-               seed: int = config.SEED) -> BassFit:
+               seed: int = config.SEED, prior: MarketPrior | None = None) -> BassFit:
     """Bass fit of WeChat's MAU (the adopter stock) with a residual bootstrap.
 
     Parameters
@@ -145,23 +157,108 @@ def fit_wechat(path: Path = config.WECHAT_MAU_FILE, *, n_boot: int = N_BOOT,
         Bootstrap replicates.
     seed : int
         Random seed.
+    prior : MarketPrior, optional
+        A log-normal prior on the market potential ``m`` (see :mod:`analysis.adoption.prior`); ``None``
+        gives the uninformed least-squares fit.
 
     Returns
     -------
     BassFit
     """
     d = load_wechat_mau(path)
-    return fit_bass(d["t"].to_numpy(), d["mau_millions"].to_numpy(), kind="cumulative", n_boot=n_boot, seed=seed)
+    m_prior = None if prior is None else (prior.median, prior.log_sd)
+    return fit_bass(d["t"].to_numpy(), d["mau_millions"].to_numpy(), kind="cumulative", n_boot=n_boot, seed=seed,
+                    m_prior=m_prior)
+
+
+def informed_fit(path: Path = config.WECHAT_MAU_FILE, *, n_boot: int = N_BOOT, seed: int = config.SEED,
+                 prior: MarketPrior | None = None) -> BassFit:
+    """The book's fit of WeChat's curve: the MAU series plus the 2014 market-size prior on ``m``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The MAU series.
+    n_boot, seed
+        As in :func:`fit_wechat`.
+    prior : MarketPrior, optional
+        Default :func:`analysis.adoption.prior.market_prior` of the 2014 market context.
+
+    Returns
+    -------
+    BassFit
+    """
+    return fit_wechat(path, n_boot=n_boot, seed=seed, prior=prior or market_prior())
+
+
+def forecast_sensitivity(path: Path = config.WECHAT_MAU_FILE, *, centres: tuple[float, ...] = (0.75, 1.0, 1.25),
+                         widths: tuple[float, ...] = (0.5, 1.0, 2.0), quarter: str = FORECAST_END,
+                         n_boot: int = 200, seed: int = config.SEED) -> pd.DataFrame:
+    """How the forecast for ``quarter`` moves with the prior's centre and width.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The MAU series.
+    centres, widths : tuple of float
+        Multipliers of the prior's median and of its log-sd.
+    quarter : str
+        The forecast quarter reported.
+    n_boot, seed
+        Bootstrap of each refit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``centre, width, prior_median, prior_log_sd, m, quarter, p05, p50, p95``; one row per combination,
+        plus the uninformed fit (centre and width 0).
+    """
+    base = market_prior()
+    t = quarter_end_years([quarter])
+    rows = []
+    fits = [(0.0, 0.0, None)] + [(c, w, base.scaled(c, w)) for c in centres for w in widths]
+    for c, w, pr in fits:
+        fit = fit_wechat(path, n_boot=n_boot, seed=seed, prior=pr)
+        lo, mid, hi = fit.band(t, level=0.9)
+        rows.append({"centre": c, "width": w, "prior_median": round(pr.median, 1) if pr else float("nan"),
+                     "prior_log_sd": round(pr.log_sd, 4) if pr else float("nan"), "m": round(fit.m, 1),
+                     "quarter": quarter, "p05": round(float(lo[0]), 1), "p50": round(float(mid[0]), 1),
+                     "p95": round(float(hi[0]), 1)})
+    return pd.DataFrame(rows)
+
+
+def prior_frame(prior: MarketPrior | None = None) -> pd.DataFrame:
+    """The prior on ``m`` as a tidy table: ``quantity, value, source`` (millions of MAU where a size).
+
+    Parameters
+    ----------
+    prior : MarketPrior, optional
+        Default :func:`analysis.adoption.prior.market_prior`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    pr = prior or market_prior()
+    lo, hi = pr.interval(0.9)
+    src_lo, src_hi = pr.sources
+    rows = [("lower bound L: mobile internet users", pr.lower, src_lo),
+            ("upper bound U: mobile phone subscriptions", pr.upper, src_hi),
+            ("assumed overseas share of MAU", pr.overseas_share, "assumption (no 2014 source in the project)"),
+            ("prior median of m", round(pr.median, 1), "sqrt(L*U) * (1 + overseas share)"),
+            ("prior log-sd of m", round(pr.log_sd, 4), "[L, U] as the 90% interval, widened for the overseas share"),
+            ("prior 5% quantile of m", round(lo, 1), ""), ("prior 95% quantile of m", round(hi, 1), "")]
+    return pd.DataFrame([{"quantity": q, "value": v, "source": s} for q, v, s in rows])
 
 
 @lru_cache(maxsize=4)
 def _default_bass(path: str) -> tuple[float, float, float]:
-    f = fit_wechat(Path(path), n_boot=20, seed=config.SEED)
+    f = informed_fit(Path(path), n_boot=20, seed=config.SEED)
     return (f.p, f.q, f.m)
 
 
 def default_bass(path: Path = config.WECHAT_MAU_FILE) -> tuple[float, float, float]:
-    """Point estimate ``(p, q, m)`` of WeChat's Bass fit (m in millions of MAU).
+    """Point estimate ``(p, q, m)`` of WeChat's informed Bass fit (:func:`informed_fit`; m in millions of MAU).
 
     Parameters
     ----------
