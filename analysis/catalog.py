@@ -151,8 +151,14 @@ _DECLARED = [
         "best_for_strategy:bool"),
         description="cosine between topics and the codebook's strategies"),
     Artefact("strategy_stance", "03_themes/strategy_stance.csv", "themes", _cols(
-        "strategy:str article_id:str stance:str n_supports:int n_criticises:int n_reports:int evidence:str"),
-        description="each article's stance on each strategy, with its evidence sentences"),
+        "strategy:str article_id:str stance:str n_supports:int n_criticises:int n_reports:int evidence:str "
+        "reference_stance:str checked:bool"),
+        description="each article's stance on each strategy (cross-fitted coder), its evidence sentences and "
+                    "the reference cell"),
+    Artefact("sentence_stance", "03_themes/sentence_stance.csv", "themes", _cols(
+        "claim_id:str article_id:str strategy_id:str stance:str speaker:str carried:bool p_topic:float "
+        "evidence:str fold:str"),
+        description="the strategies each sentence addresses, with the author's stance (cross-fitted coder)"),
     # 04 checks -------------------------------------------------------------
     Artefact("fact_conflicts", "04_checks/fact_conflicts.csv", "conflicts", _cols(
         "quantity:str subject:str unit:str article_a:str claim_a:str quote_a:str value_a:float hedge_a:str "
@@ -161,7 +167,16 @@ _DECLARED = [
         description="pairs of figures for the same quantity, and whether they agree"),
     Artefact("evaluation", "04_checks/evaluation.csv", "evaluate", _cols(
         "task:str method:str split:str metric:str label:str value:float n:int"),
-        description="the automatic coders scored against the hand-made labels"),
+        description="the automatic coders scored leave-one-article-out against the reference coding"),
+    Artefact("term_check", "04_checks/term_check.csv", "evaluate", _cols(
+        "category:str term:str occurrences:int whole:int share:float split_as:str"),
+        description="user-dictionary terms in the corpus's sentences: the occurrences segmented as one token"),
+    Artefact("coder_agreement", "04_checks/coder_agreement.csv", "evaluate", _cols(
+        "scope:str field:str n:int observed:float kappa:float kappa_lo:float kappa_hi:float"),
+        description="Cohen's kappa of the two independent codings, before adjudication, pooled and per article"),
+    Artefact("stance_evaluation", "04_checks/stance_evaluation.csv", "themes", _cols(
+        "field:str article_id:str metric:str value:float n:int"),
+        description="the stance coder scored leave-one-article-out against the reference coding"),
     # 05 adoption -----------------------------------------------------------
     Artefact("wechat_forecast", "05_adoption/wechat_forecast.csv", "adopt", _cols(
         "quarter:str p05:float p50:float p95:float"),
@@ -169,6 +184,18 @@ _DECLARED = [
     Artefact("wechat_fit", "05_adoption/wechat_fit.csv", "adopt", _cols(
         "parameter:str estimate:float lo:float hi:float"),
         description="Bass parameters of WeChat's curve with 90% intervals"),
+    Artefact("wechat_forecast_uninformed", "05_adoption/wechat_forecast_uninformed.csv", "adopt", _cols(
+        "quarter:str p05:float p50:float p95:float"),
+        description="the same forecast from the MAU series alone, without the market prior"),
+    Artefact("wechat_fit_uninformed", "05_adoption/wechat_fit_uninformed.csv", "adopt", _cols(
+        "parameter:str estimate:float lo:float hi:float"),
+        description="Bass parameters of the uninformed fit"),
+    Artefact("market_prior", "05_adoption/market_prior.csv", "adopt", _cols("quantity:str value:float source:str"),
+             description="the prior on WeChat's market potential m, from what was published by July 2014"),
+    Artefact("forecast_sensitivity", "05_adoption/forecast_sensitivity.csv", "adopt", _cols(
+        "centre:float width:float prior_median:float prior_log_sd:float m:float quarter:str p05:float p50:float "
+        "p95:float"),
+        description="the 2018Q4 forecast under other centres and widths of the prior"),
     Artefact("push_grid", "05_adoption/push_grid.csv", "adopt", _cols(
         "size:float timing:float duration:float share0:float share:float long_run:float outcome:str"),
         description="two-platform competition outcome over push size and timing"),
@@ -192,8 +219,8 @@ _DECLARED = [
     Artefact("timeline", "06_compare/timeline.csv", "compare", _cols(
         "date:str precision:str qualifier:str relative:bool year_basis:str date_text:str event_id:str event:str "
         "kind:str product_id:str article_id:str claim_id:str sentence:str external_date:str "
-        "external_source:str external_agrees:str"),
-        description="dated events, with the date as written and its source"),
+        "external_source:str external_agrees:str erratum:str"),
+        description="dated events, with the date as written, its source and any erratum applied"),
     Artefact("strategy_comparison", "06_compare/strategy_comparison.csv", "compare", _cols(
         "strategy_id:str strategy:str supports:str criticises:str reports:str n_supports:int n_criticises:int "
         "n_reports:int evidence_claims:str models:str model_outcome:str model_verdict:str actual_outcome:str "

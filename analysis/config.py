@@ -50,6 +50,7 @@ QUANTITIES_FILE: Path = LEXICON_DIR / "quantities.yaml"
 FEATURES_FILE: Path = LEXICON_DIR / "features.yaml"
 EVENTS_FILE: Path = LEXICON_DIR / "events.yaml"
 OUTCOMES_FILE: Path = LEXICON_DIR / "outcomes.yaml"
+ERRATA_FILE: Path = LEXICON_DIR / "errata.yaml"
 CLAIMS_GOLD_FILE: Path = LABELS_DIR / "claims_gold.csv"
 NUMBERS_GOLD_FILE: Path = LABELS_DIR / "numbers_gold.csv"
 

@@ -20,7 +20,7 @@ import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
@@ -372,11 +372,14 @@ def boilerplate(path: Path | None = None) -> tuple[str, ...]:
 
 #: The sections of ``cues.yaml`` that type a sentence, with the keys each may have.
 _CUE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "recommendation": ("cues", "false_cues", "negation"),
-    "prediction": ("cues", "weak_cues", "false_cues", "disposal_markers"),
-    "causal": ("cues", "false_cues"),
-    "fact": ("cues", "false_cues", "past_markers"),
+    "recommendation": ("cues", "false_cues", "negation", "patterns"),
+    "prediction": ("cues", "weak_cues", "false_cues", "disposal_markers", "patterns"),
+    "causal": ("cues", "false_cues", "patterns"),
+    "fact": ("cues", "false_cues", "past_markers", "attribution", "patterns"),
 }
+#: The optional ``discourse`` section of ``cues.yaml``: word lists about the sentence's frame, not its type.
+_DISCOURSE_KEYS: tuple[str, ...] = ("lead_adverbs", "first_person", "second_person", "labels", "reminders",
+                                    "not_step_verbs")
 
 
 @_cached
@@ -395,16 +398,22 @@ def cues(path: Path | None = None) -> dict[str, Any]:
         are tried); one dict per type with ``cues`` and ``false_cues`` (cue ->
         words that contain it but do not count) -- plus ``negation``
         (``prohibit``, ``flip``) for ``recommendation``, ``weak_cues`` and
-        ``disposal_markers`` for ``prediction``, ``past_markers`` for ``fact``,
-        each present (empty when the file omits it); and the word lists
-        ``criticism`` and ``praise``.  Lists are tuples, in file order.
+        ``disposal_markers`` for ``prediction``, ``past_markers`` and
+        ``attribution`` (verbs of saying) for ``fact``, ``patterns`` (regular
+        expressions) for each type, each present (empty when the file omits
+        it); ``discourse`` (``lead_adverbs``, ``first_person``,
+        ``second_person``, ``labels``, ``reminders``, ``not_step_verbs``: the
+        sentence's frame, optional); and
+        the word lists ``criticism`` and ``praise``.  Lists are tuples, in
+        file order.
 
     Raises
     ------
     LexiconError
         On bad YAML, a missing section, a priority that does not list each of
-        the four types once, an unknown key, an empty ``fact.past_markers``, or
-        a cue that is not a non-empty string; with the line.
+        the four types once, an unknown key, an empty ``fact.past_markers``, a
+        pattern that does not compile, or a cue that is not a non-empty
+        string; with the line.
     """
     path = Path(path or config.CUES_FILE)
     data = _mapping(path, read_yaml(path), "the file", ())
@@ -431,7 +440,14 @@ def cues(path: Path | None = None) -> dict[str, Any]:
             _known_keys(path, neg, ("prohibit", "flip"), "recommendation.negation", (kind, "negation"))
             entry["negation"] = {k: _words(path, neg.get(k, []), f"recommendation.negation.{k}",
                                            (kind, "negation", k)) for k in ("prohibit", "flip")}
+        for i, pattern in enumerate(entry["patterns"]):
+            problem = _regex_problem(pattern)
+            if problem:
+                raise LexiconError(path, f"{kind}.patterns: {problem}", _node_line(path, kind, "patterns", i))
         out[kind] = entry
+    disc = _mapping(path, data.get("discourse", {}), "discourse", ("discourse",))
+    _known_keys(path, disc, _DISCOURSE_KEYS, "discourse", ("discourse",))
+    out["discourse"] = {k: _words(path, disc.get(k, []), f"discourse.{k}", ("discourse", k)) for k in _DISCOURSE_KEYS}
     if not out["fact"]["past_markers"]:
         raise LexiconError(path, "fact: missing key 'past_markers' (the perfective adverbs 已经, 曾经...)",
                            _node_line(path, "fact"))
@@ -488,6 +504,11 @@ def entities(path: Path | None = None) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
+#: What a measure cue says about a figure's subject (``numbers.yaml``, ``measures.<cue>.role``): ``promoted``
+#: -- money spent to promote a product measures that product; ``none`` -- the figure counts people or
+#: things that no entity owns (a share of respondents).
+_MEASURE_ROLES: tuple[str, ...] = ("promoted", "none")
+
 _NUMBER_SECTIONS = ("multipliers", "fractions", "currencies", "counters", "time_units", "hedges", "lead_cues",
                     "bare_lead_cues", "false_friends", "window_after", "measures", "entities")
 
@@ -510,7 +531,9 @@ def numbers(path: Path | None = None) -> dict[str, Any]:
         str; each false friend compiles as a regular expression), ``hedges``
         (``before``, ``after``, ``sentence`` tuples and ``not_after``: hedge ->
         tuple of characters), ``window_after`` (int), ``measures`` (cue ->
-        dict with optional ``unit``, ``measure`` and ``skip_entities``) and
+        dict with optional ``unit``, ``measure``, ``skip_entities``, ``role``
+        -- ``promoted`` or ``none`` -- and ``prefer`` -- ``company`` or
+        ``product``, the kind of entity the measure belongs to) and
         ``entities`` (``products`` and ``companies``: alias -> English name).
 
     Raises
@@ -554,11 +577,15 @@ def numbers(path: Path | None = None) -> dict[str, Any]:
     for cue, spec in measures.items():
         where, keys = f"measures.{cue}", ("measures", cue)
         _mapping(path, spec, where, keys)
-        _known_keys(path, spec, ("unit", "measure", "skip_entities"), where, keys)
+        _known_keys(path, spec, ("unit", "measure", "skip_entities", "role", "prefer"), where, keys)
         entry: dict[str, Any] = {}
-        for key in ("unit", "measure"):
+        for key in ("unit", "measure", "role", "prefer"):
             if key in spec:
                 entry[key] = _require(path, spec, key, str, where)
+        for key, allowed in (("role", _MEASURE_ROLES), ("prefer", ("company", "product"))):
+            if key in entry and entry[key] not in allowed:
+                raise LexiconError(path, f"{where}.{key} should be one of {list(allowed)}, got {entry[key]!r}",
+                                   _node_line(path, *keys, key))
         if "skip_entities" in spec:
             entry["skip_entities"] = _words(path, spec["skip_entities"], f"{where}.skip_entities",
                                             (*keys, "skip_entities"))
@@ -731,6 +758,9 @@ __all__ += [
     "quantities",
     "glossary",
     "articles",
+    "ARTICLE_DATE_KINDS",
+    "DATE_QUALIFIERS",
+    "ISO_DATE",
     "stopwords",
     "protected_words",
     "userdict",
@@ -1045,9 +1075,49 @@ def glossary(path: Path = config.GLOSSARY_FILE) -> dict[str, str]:
     return out
 
 
+#: The dates an article can have in ``articles.yaml``, and how a date may be qualified.
+ARTICLE_DATE_KINDS: tuple[str, ...] = ("written", "published", "reposted")
+DATE_QUALIFIERS: tuple[str, ...] = ("", "about", "not before", "not after")
+#: A date of the lexicons: a year, a month or a day (``2015``, ``2013-10``, ``2013-10-22``).
+ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_CLAIM_ID = re.compile(r"^[0-9A-Za-z_]+:\d+$")
+
+
+def _article_dates(path: Path, aid: str, value: Any) -> dict[str, dict[str, Any]]:
+    """The ``dates`` of one article: ``{kind: {date, qualifier, where, evidence, claims}}``."""
+    line = line_of(value) or _node_line(path, "articles", aid, "dates")
+    if not isinstance(value, dict):
+        raise LexiconError(path, f"article {aid!r}: 'dates' should be a mapping of kind: date", line)
+    out = {}
+    for kind, entry in value.items():
+        where = f"article {aid!r}, {kind} date"
+        eline = line_of(entry) or _node_line(path, "articles", aid, "dates", kind) or line
+        if kind not in ARTICLE_DATE_KINDS:
+            raise LexiconError(path, f"{where}: unknown kind (expected one of {', '.join(ARTICLE_DATE_KINDS)})",
+                               eline)
+        if not isinstance(entry, dict):
+            raise LexiconError(path, f"{where}: expected a mapping with date and evidence", eline)
+        date = str(entry.get("date") or "")
+        if date and not ISO_DATE.match(date):
+            raise LexiconError(path, f"{where}: {date!r} is not a date like 2013, 2013-10 or 2013-10-22", eline)
+        qualifier = str(entry.get("qualifier") or "")
+        if qualifier not in DATE_QUALIFIERS:
+            raise LexiconError(path, f"{where}: qualifier {qualifier!r} is not one of {DATE_QUALIFIERS[1:]}", eline)
+        evidence = " ".join(str(entry.get("evidence") or "").split())
+        if not evidence:
+            raise LexiconError(path, f"{where}: every date needs its evidence", eline)
+        claims = _term_list(path, entry.get("claims"), f"{where}, claims", eline)
+        bad = [c for c in claims if not _CLAIM_ID.match(c)]
+        if bad:
+            raise LexiconError(path, f"{where}: {bad[0]!r} is not a sentence id (article_id:n)", eline)
+        out[str(kind)] = {"date": date, "qualifier": qualifier, "where": str(entry.get("where") or ""),
+                          "evidence": evidence, "claims": tuple(claims)}
+    return out
+
+
 @_cached
-def articles(path: Path = config.ARTICLES_FILE) -> dict[str, dict[str, str]]:
-    """English title glosses and provenance notes of the articles (``articles.yaml``).
+def articles(path: Path = config.ARTICLES_FILE) -> dict[str, dict[str, Any]]:
+    """English titles, summaries and the date model of the articles (``articles.yaml``).
 
     Parameters
     ----------
@@ -1057,13 +1127,16 @@ def articles(path: Path = config.ARTICLES_FILE) -> dict[str, dict[str, str]]:
     Returns
     -------
     dict
-        Article id -> ``{field: text}`` (``title_en``, ``date_note``...); an article listed with no
-        fields maps to ``{}``.
+        Article id -> ``{field: text}`` (``title_en``, ``short_en``, ``summary``...), plus ``dates``
+        when the article has any: ``{kind: {"date", "qualifier", "where", "evidence", "claims"}}``
+        for the kinds of :data:`ARTICLE_DATE_KINDS` (``date`` is ``""`` when it is unknown, and
+        ``claims`` a tuple of sentence ids).  An article listed with no fields maps to ``{}``.
 
     Raises
     ------
     LexiconError
-        If ``articles`` is not a mapping, or an article's notes are not a mapping of strings.
+        If ``articles`` is not a mapping, an article's notes are not a mapping of strings (and
+        ``dates``), or a date is malformed, of an unknown kind, or lacks its evidence.
     """
     path = Path(path)
     notes = read_yaml(path, top="articles")
@@ -1071,13 +1144,16 @@ def articles(path: Path = config.ARTICLES_FILE) -> dict[str, dict[str, str]]:
         return {}
     if not isinstance(notes, dict):
         raise LexiconError(path, "'articles' should be a mapping of article id: notes", line_of(notes) or 1)
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for aid, fields in notes.items():
         fields = fields or {}
-        if not isinstance(fields, dict) or any(isinstance(v, dict | list) for v in fields.values()):
+        texts = {k: v for k, v in fields.items() if k != "dates"} if isinstance(fields, dict) else None
+        if texts is None or any(isinstance(v, dict | list) for v in texts.values()):
             raise LexiconError(path, f"article {aid!r}: expected a mapping of field: text",
                                line_of(fields) or _node_line(path, "articles", aid) or line_of(notes))
-        out[str(aid)] = {str(k): str(v) for k, v in fields.items()}
+        out[str(aid)] = {str(k): " ".join(str(v).split()) for k, v in texts.items()}
+        if "dates" in fields:
+            out[str(aid)]["dates"] = _article_dates(path, str(aid), fields["dates"])
     return out
 
 
@@ -1127,40 +1203,82 @@ def protected_words(path: Path = config.PROTECTED_FILE) -> frozenset[str]:
     return frozenset(w for _, w in read_lines(Path(path), check=_one_word))
 
 
+#: The categories of the user dictionary: each is a ``[category]`` section of ``userdict.txt``.
+USERDICT_CATEGORIES: tuple[str, ...] = ("product", "company", "person", "place", "concept", "cue")
+__all__ += ["USERDICT_CATEGORIES", "UserWord"]
+
 #: A user-dictionary line: ``word [freq] [tag]``, single spaces, as ``jieba.Tokenizer.load_userdict`` reads it.
 _USERDICT_LINE = re.compile(r"(\S+)(?: ([0-9]+))?(?: ([a-z]+))?")
+#: A section header of ``userdict.txt``: ``[category]``.
+_USERDICT_SECTION = re.compile(r"\[([^\]\s]*)\]")
 
 
-def _userdict_problem(line: str) -> str | None:
-    if _USERDICT_LINE.fullmatch(line):
-        return None
-    return f"expected `word [freq] [tag]` (freq an integer, tag lower-case letters), got {line!r}"
+class UserWord(NamedTuple):
+    """One entry of the user dictionary.
+
+    Attributes
+    ----------
+    word : str
+    freq : int or None
+        jieba's frequency (``None``: jieba computes one that keeps the word whole).
+    tag : str or None
+        Part-of-speech tag (``nz`` product, ``nt`` organisation, ``nr`` person...).
+    category : str
+        One of :data:`USERDICT_CATEGORIES`: the section the word is listed under.
+    """
+
+    word: str
+    freq: int | None
+    tag: str | None
+    category: str
 
 
 @_cached
-def userdict(path: Path = config.USER_DICT) -> tuple[tuple[str, int | None, str | None], ...]:
+def userdict(path: Path = config.USER_DICT) -> tuple[UserWord, ...]:
     """The segmenter's user dictionary (``userdict.txt``): the corpus's products, companies and concepts.
 
     Parameters
     ----------
     path : pathlib.Path
-        The file: ``word [freq] [tag]`` a line (jieba's user-dictionary format), ``#`` comments.
+        The file: ``[category]`` section headers (one of :data:`USERDICT_CATEGORIES`), each
+        followed by its entries, ``word [freq] [tag]`` a line (jieba's user-dictionary
+        format); ``#`` comments and blank lines are skipped.
 
     Returns
     -------
-    tuple of (str, int or None, str or None)
-        ``(word, frequency, part-of-speech tag)`` in file order, exactly as jieba's
-        ``load_userdict`` would pass them to ``add_word``.
+    tuple of UserWord
+        ``(word, freq, tag, category)`` in file order; ``word, freq, tag`` exactly as
+        jieba's ``load_userdict`` would pass them to ``add_word``.
 
     Raises
     ------
     LexiconError
-        At a line that is not ``word [freq] [tag]``.
+        At an entry that is not ``word [freq] [tag]``, an entry before the first section
+        header, an unknown category, or a word listed twice (the line of the repeat).
     """
-    out = []
-    for _, line in read_lines(Path(path), check=_userdict_problem):
-        word, freq, tag = _USERDICT_LINE.fullmatch(line).groups()
-        out.append((word, int(freq) if freq is not None else None, tag))
+    path = Path(path)
+    out: list[UserWord] = []
+    seen: dict[str, int] = {}
+    category: str | None = None
+    for number, line in read_lines(path):
+        section = _USERDICT_SECTION.fullmatch(line)
+        if section:
+            category = section.group(1)
+            if category not in USERDICT_CATEGORIES:
+                raise LexiconError(path, f"unknown category [{category}] (expected one of "
+                                   f"{', '.join(USERDICT_CATEGORIES)})", number)
+            continue
+        match = _USERDICT_LINE.fullmatch(line)
+        if match is None:
+            raise LexiconError(path, "expected `word [freq] [tag]` (freq an integer, tag lower-case letters) "
+                               f"or a `[category]` header, got {line!r}", number)
+        if category is None:
+            raise LexiconError(path, f"entry {line!r} comes before any `[category]` header", number)
+        word, freq, tag = match.groups()
+        if word in seen:
+            raise LexiconError(path, f"{word!r} is listed twice (first at line {seen[word]})", number)
+        seen[word] = number
+        out.append(UserWord(word, int(freq) if freq is not None else None, tag, category))
     return tuple(out)
 
 
@@ -1252,3 +1370,215 @@ def coding(who: str = "reference", labels_dir: Path | None = None) -> dict[str, 
                                      check_figure)),
         "cells": tuple(_coding_csv(base / "cells.csv", ["article_id", "strategy_id", "stance"], check_cell)),
     }
+
+
+# -- translations (data/lexicon/translations/<article_id>.yaml) --
+__all__ += ["sentence_sha", "translations", "translation_files"]
+
+
+def sentence_sha(sentence: str) -> str:
+    """The key that ties a translation to its source sentence: 12 hex digits of SHA-256 (UTF-8).
+
+    Parameters
+    ----------
+    sentence : str
+        The clean Chinese sentence (``claims.sentence_clean``).
+
+    Returns
+    -------
+    str
+    """
+    import hashlib
+
+    return hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:12]
+
+
+def translation_files(directory: Path | None = None) -> dict[str, Path]:
+    """The translation file of each article that has one: ``{article_id: path}``."""
+    base = Path(directory or config.TRANSLATIONS_DIR)
+    return {p.stem: p for p in sorted(base.glob("*.yaml"))}
+
+
+@_cached
+def translations(article_id: str, directory: Path | None = None) -> dict[str, Any]:
+    """The English translation of one article, sentence by sentence.
+
+    Parameters
+    ----------
+    article_id : str
+    directory : pathlib.Path, optional
+        Default ``data/lexicon/translations``.
+
+    Returns
+    -------
+    dict
+        ``title_en``, ``translated_by``, ``reviewed_by`` and ``sentences``: ``{claim_id: {"sha", "zh", "en"}}``.
+        Empty sentences when the article has no translation file.
+
+    Raises
+    ------
+    LexiconError
+        On a malformed file: a missing field, an empty translation, a duplicate id, or an
+        ``article_id`` that does not match the file name (file and line named).
+    """
+    path = Path(directory or config.TRANSLATIONS_DIR) / f"{article_id}.yaml"
+    if not path.exists():
+        return {"title_en": "", "translated_by": "", "reviewed_by": "", "sentences": {}}
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise LexiconError(path, "expected a mapping at the top level", 1)
+    if str(data.get("article_id", "")) != article_id:
+        raise LexiconError(path, f"article_id {data.get('article_id')!r} does not match the file name", 1)
+    entries = data.get("sentences")
+    if not isinstance(entries, list):
+        raise LexiconError(path, "'sentences' should be a list", line_of(data))
+    out: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        for key in ("id", "sha", "zh", "en"):
+            _require(path, entry, key, str, f"translation entry {entry.get('id', '?') if isinstance(entry, dict) else '?'}")
+        if not entry["en"].strip():
+            raise LexiconError(path, f"translation of {entry['id']} is empty", line_of(entry))
+        if entry["id"] in out:
+            raise LexiconError(path, f"duplicate sentence id {entry['id']}", line_of(entry))
+        out[entry["id"]] = {"sha": entry["sha"], "zh": entry["zh"], "en": entry["en"]}
+    return {
+        "title_en": str(data.get("title_en") or ""),
+        "translated_by": str(data.get("translated_by") or ""),
+        "reviewed_by": str(data.get("reviewed_by") or ""),
+        "sentences": out,
+    }
+
+
+__all__ += ["characters"]
+
+
+def characters(directory: Path | None = None) -> frozenset[str]:
+    """Every character of every lexicon file, the translations included (for the book's web font).
+
+    Parameters
+    ----------
+    directory : pathlib.Path, optional
+        Default ``data/lexicon`` (read recursively; files that are not UTF-8 are skipped).
+
+    Returns
+    -------
+    frozenset of str
+    """
+    out: set[str] = set()
+    for path in sorted(Path(directory or config.LEXICON_DIR).rglob("*")):
+        if path.is_file():
+            try:
+                out.update(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(out)
+
+
+# -- stance lexicons --
+# stance.yaml: the markers of speaker and position that the automatic stance coder
+# (analysis.themes) reads: verbs of saying and parties, evaluative cues, topic frames.
+__all__ += ["STANCE_FILE", "stance"]
+
+#: The stance lexicon (``data/lexicon/stance.yaml``).
+STANCE_FILE: Path = config.LEXICON_DIR / "stance.yaml"
+_STANCE_LISTS: dict[str, tuple[str, ...]] = {
+    "speaker": ("verbs", "hearsay", "according", "disclosed", "back_reference", "endorse", "relative", "own"),
+    "cues": ("criticism", "praise", "regret", "absence", "negators", "denial", "rhetorical", "irony", "contrast",
+             "concession", "otherwise", "no_longer", "instead", "asked", "circumstance", "possible"),
+    "topic": ("examples", "enumeration_end", "place_open", "place_close", "compare_open", "compare_close",
+              "anaphora"),
+}
+
+
+@_cached
+def stance(path: Path | None = None) -> dict[str, Any]:
+    """The stance lexicon (``stance.yaml``): speaker markers, evaluative cues and topic frames.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        Default :data:`STANCE_FILE`.
+
+    Returns
+    -------
+    dict
+        ``speaker``, ``cues`` and ``topic``, each a dict of word tuples (the keys of
+        ``_STANCE_LISTS``); ``speaker`` also has ``parties`` (party -> words) and ``not``,
+        ``cues`` has ``not`` (marker -> longer words in which it is no marker).
+
+    Raises
+    ------
+    LexiconError
+        On bad YAML, a missing section or list, an unknown key, or a term that is not a
+        non-empty string; with the line.
+    """
+    path = Path(path or STANCE_FILE)
+    data = _mapping(path, read_yaml(path), "the file", ())
+    out: dict[str, Any] = {}
+    for section, lists in _STANCE_LISTS.items():
+        if section not in data:
+            raise LexiconError(path, f"missing section {section!r}", 1)
+        sec = _mapping(path, data[section], section, (section,))
+        extra = {"speaker": ("parties", "not"), "cues": ("not",), "topic": ()}[section]
+        _known_keys(path, sec, lists + extra, section, (section,))
+        entry: dict[str, Any] = {}
+        for key in lists:
+            if key not in sec:
+                raise LexiconError(path, f"{section}: missing list {key!r}", _node_line(path, section))
+            entry[key] = _words(path, sec[key], f"{section}.{key}", (section, key))
+        for key in extra:
+            entry[key] = _word_map(path, sec.get(key) or {}, f"{section}.{key}", (section, key))
+        out[section] = entry
+    return out
+
+
+# -- errata (data/lexicon/errata.yaml) --
+__all__ += ["errata"]
+
+
+@_cached
+def errata(path: Path = config.ERRATA_FILE) -> tuple[dict[str, Any], ...]:
+    """Dates that an article gets wrong, with the correction and the reason (``errata.yaml``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    tuple of dict
+        ``claim`` (sentence id), ``as_written`` (the date exactly as the sentence writes it),
+        ``corrected`` (an ISO date: ``2015``, ``2015-05`` or ``2015-05-26``), ``reason`` (str) and
+        ``sources`` (tuple of sentence ids that support the correction), in file order.
+
+    Raises
+    ------
+    LexiconError
+        When an entry lacks a field, its claim or a source is not a sentence id, the correction is not
+        an ISO date, or the same (claim, as written) is corrected twice.
+    """
+    path = Path(path)
+    data = _top_mapping(path)
+    out, seen = [], set()
+    for i, item in enumerate(_entry_list(path, data, "errata")):
+        where, line = f"errata[{i}]", line_of(item) or _node_line(path, "errata", i)
+        for key in ("claim", "as_written", "corrected", "reason"):
+            if not str(item.get(key) or "").strip():
+                raise LexiconError(path, f"{where}: missing {key!r}", line)
+        claim, corrected = str(item["claim"]).strip(), str(item["corrected"]).strip()
+        if not _CLAIM_ID.match(claim):
+            raise LexiconError(path, f"{where}: {claim!r} is not a sentence id (article_id:n)", line)
+        if not ISO_DATE.match(corrected):
+            raise LexiconError(path, f"{where}: corrected {corrected!r} is not a date like 2015-05-26", line)
+        sources = _term_list(path, item.get("sources"), f"{where}, sources", line)
+        bad = [c for c in sources if not _CLAIM_ID.match(c)]
+        if bad:
+            raise LexiconError(path, f"{where}: source {bad[0]!r} is not a sentence id (article_id:n)", line)
+        key = (claim, str(item["as_written"]).strip())
+        if key in seen:
+            raise LexiconError(path, f"{where}: {key[1]!r} of {claim} is corrected twice", line)
+        seen.add(key)
+        out.append({"claim": claim, "as_written": key[1], "corrected": corrected,
+                    "reason": " ".join(str(item["reason"]).split()), "sources": tuple(sources)})
+    return tuple(out)

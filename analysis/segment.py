@@ -1,7 +1,10 @@
 """Chinese word segmentation with the project's domain dictionary.
 
 :func:`tokenize` is a jieba segmenter that knows the corpus's products,
-companies and concepts (``data/lexicon/userdict.txt``).  It uses a dedicated
+companies, people, places and concepts (``data/lexicon/userdict.txt``, in
+categories; its terms were mined by :mod:`analysis.extract.terms` and
+reviewed, and :func:`analysis.checks.segmentation.term_check` measures how
+many of their occurrences come out whole).  It uses a dedicated
 ``jieba.Tokenizer`` instance, initialised lazily on first use, never the
 global ``jieba.dt``; jieba's log lines are silenced and its cache lives in the
 project's ``.cache/`` directory, so segmentation is quiet and deterministic.
@@ -78,8 +81,17 @@ _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％]+$")
 
 
-@lru_cache(maxsize=4)
-def get_tokenizer(user_dict: Path | None = config.USER_DICT) -> jieba.Tokenizer:
+#: Default of ``user_dict``: :data:`analysis.config.USER_DICT`, read at call time (tests point it elsewhere).
+_CONFIGURED: Any = object()
+
+
+def _dict_path(user_dict: Path | str | None) -> Path | None:
+    if user_dict is _CONFIGURED:
+        return Path(config.USER_DICT)
+    return None if user_dict is None else Path(user_dict)
+
+
+def get_tokenizer(user_dict: Path | None = _CONFIGURED) -> jieba.Tokenizer:
     """Return a ready ``jieba.Tokenizer`` with the project user dictionary.
 
     The instance is created once per dictionary path (cached), with its
@@ -89,9 +101,11 @@ def get_tokenizer(user_dict: Path | None = config.USER_DICT) -> jieba.Tokenizer:
 
     Parameters
     ----------
-    user_dict : pathlib.Path or None
-        A jieba user dictionary (``word [freq] [tag]`` per line); ``None``
-        for jieba's dictionary alone.
+    user_dict : pathlib.Path or None, optional
+        A user dictionary (``[category]`` sections of ``word [freq] [tag]``
+        lines, :func:`analysis.lexicon.userdict`); default
+        :data:`analysis.config.USER_DICT`, read at call time; ``None`` for
+        jieba's dictionary alone.
 
     Returns
     -------
@@ -102,7 +116,12 @@ def get_tokenizer(user_dict: Path | None = config.USER_DICT) -> jieba.Tokenizer:
     analysis.lexicon.LexiconError
         If the user dictionary is missing or has a malformed line.
     """
-    entries = lexicon.userdict(Path(user_dict)) if user_dict is not None else ()
+    return _jieba_tokenizer(_dict_path(user_dict))
+
+
+@lru_cache(maxsize=4)
+def _jieba_tokenizer(user_dict: Path | None) -> jieba.Tokenizer:
+    entries = lexicon.userdict(user_dict) if user_dict is not None else ()
     jieba.setLogLevel(logging.WARNING)
     with _LOCK:
         tok = jieba.Tokenizer()
@@ -110,9 +129,12 @@ def get_tokenizer(user_dict: Path | None = config.USER_DICT) -> jieba.Tokenizer:
         tok.tmp_dir = str(config.CACHE_DIR)
         tok.cache_file = str(config.CACHE_DIR / "jieba.cache")
         tok.initialize()
-        for word, freq, tag in entries:
-            tok.add_word(word, freq, tag)
+        for e in entries:
+            tok.add_word(e.word, e.freq, e.tag)
     return tok
+
+
+get_tokenizer.cache_clear = _jieba_tokenizer.cache_clear  # type: ignore[attr-defined]
 
 
 #: jieba's HMM split of a non-Han run (``jieba.finalseg.re_skip``).
@@ -145,14 +167,15 @@ def segmenter_name(backend: str | None = None) -> str:
     return name
 
 
-@lru_cache(maxsize=4)
-def get_fast_tokenizer(user_dict: Path | None = config.USER_DICT) -> Any:
+def get_fast_tokenizer(user_dict: Path | None = _CONFIGURED) -> Any:
     """Return an ``rjieba.Jieba`` loaded with the project user dictionary.
 
     Parameters
     ----------
-    user_dict : pathlib.Path or None
-        A jieba user dictionary; every entry goes through ``add_word``.
+    user_dict : pathlib.Path or None, optional
+        A user dictionary, as in :func:`get_tokenizer` (default
+        :data:`analysis.config.USER_DICT`, read at call time); every entry
+        goes through ``add_word``.
 
     Returns
     -------
@@ -165,6 +188,11 @@ def get_fast_tokenizer(user_dict: Path | None = config.USER_DICT) -> Any:
     analysis.lexicon.LexiconError
         If the user dictionary is missing or has a malformed line.
     """
+    return _rjieba_tokenizer(_dict_path(user_dict))
+
+
+@lru_cache(maxsize=4)
+def _rjieba_tokenizer(user_dict: Path | None) -> Any:
     try:
         import rjieba  # the optional extra "fast": imported only when asked for
     except ImportError as exc:
@@ -172,12 +200,15 @@ def get_fast_tokenizer(user_dict: Path | None = config.USER_DICT) -> Any:
             "the rjieba segmenter needs the optional extra 'fast': pip install .[fast]  "
             f"(or unset {SEGMENTER_ENV} to use jieba)"
         ) from exc
-    entries = lexicon.userdict(Path(user_dict)) if user_dict is not None else ()
+    entries = lexicon.userdict(user_dict) if user_dict is not None else ()
     with _LOCK:
         tok = rjieba.Jieba()
-        for word, freq, tag in entries:
-            tok.add_word(word, freq, tag)
+        for e in entries:
+            tok.add_word(e.word, e.freq, e.tag)
     return tok
+
+
+get_fast_tokenizer.cache_clear = _rjieba_tokenizer.cache_clear  # type: ignore[attr-defined]
 
 
 def _fast_lcut(text: str, hmm: bool) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis import config
-from analysis.corpus.ingest import load_article, raw_paths
+from analysis.corpus import load_article, raw_paths
 
 
 @pytest.fixture(scope="session")

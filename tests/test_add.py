@@ -13,8 +13,8 @@ import pytest
 from helpers import snapshot
 
 from analysis import catalog, config
+from analysis.corpus import CorpusError
 from analysis.corpus.add import LICENCE_NOTE, add_article, next_name
-from analysis.corpus.ingest import CorpusError
 from analysis.corpus.manifest import manifest_entries, verify_manifest
 
 NEW = (

@@ -58,9 +58,9 @@ def _copy_project(dest: Path) -> Path:
 
 
 def _env(copy: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    return {**env, "PYTHONPATH": str(copy), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
-            "ANALYSIS_CACHE_DIR": str(copy / ".cache")}
+    # no MPLBACKEND: the notebook kernels must keep their inline backend, or the figures vanish
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_", "MPLBACKEND"))}
+    return {**env, "PYTHONPATH": str(copy), "PYTHONHASHSEED": "0", "ANALYSIS_CACHE_DIR": str(copy / ".cache")}
 
 
 def _make(copy: Path, *targets: str) -> subprocess.CompletedProcess:

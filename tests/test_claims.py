@@ -98,7 +98,7 @@ def test_classify(sentence, expected):
     ],
 )
 def test_false_cues_for_yao(sentence):
-    assert cues.cue_hits(sentence)["recommendation"] == []
+    assert "要" not in cues.cue_hits(sentence)["recommendation"]
 
 
 @pytest.mark.parametrize("sentence", ["将军来了。", "将近一年过去了。", "阿里将淘江湖纳入我的淘宝。"])
@@ -254,7 +254,8 @@ def test_claims_stage_is_deterministic_and_matches_the_frame(docs):
     second = extract_stage.claims({}, ctx)
     text = _io.frame_to_csv_text(first["claims"])
     assert text == _io.frame_to_csv_text(second["claims"])
-    assert text == _io.frame_to_csv_text(claims.claims_frame(docs))
+    expected = claims.assign_types(claims.claims_frame(docs), claims.load_reference(), {})
+    assert text == _io.frame_to_csv_text(expected)
     summary = extract_stage.claims_summary(first)
     assert summary.startswith("claims: ") and "recommendation" in summary
 
@@ -382,3 +383,16 @@ def test_wrong_shaped_entity_names_its_line(tmp_path, entry, problem):
     with pytest.raises(lexicon.LexiconError, match=problem) as err:
         lexicon.entities(bad)
     assert err.value.line == 4 and err.value.path == bad
+
+
+def test_cue_pattern_that_does_not_compile_names_its_line(tmp_path):
+    bad = _cues_file(tmp_path, lambda d: d["recommendation"]["patterns"].insert(1, "可以(尝试"))
+    with pytest.raises(lexicon.LexiconError, match=r"recommendation\.patterns: not a valid regular expression") as err:
+        lexicon.cues(bad)
+    assert bad.read_text(encoding="utf-8").splitlines()[err.value.line - 1].strip() == "- 可以(尝试"
+
+
+def test_patterns_and_attribution_hits():
+    hits = cues.cue_hits("陈航表示,前期都可以小范围尝试。")
+    assert hits["recommendation"] == ["可以小范围尝试"]
+    assert hits["attribution"] == ["表示"]

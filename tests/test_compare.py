@@ -295,7 +295,8 @@ def test_glossary_and_article_notes_load():
     assert gl["来往"].startswith("Laiwang") and all(isinstance(v, str) and v for v in gl.values())
     notes = lexicon.articles()
     assert all(k.startswith(("00", "01")) or "_" in k for k in notes)
-    assert all(set(v) <= {"title_en", "date_note"} for v in notes.values())
+    assert all(set(v) <= {"title_en", "short_en", "summary", "dates"} for v in notes.values())
+    assert all(set(v.get("dates", {})) <= set(lexicon.ARTICLE_DATE_KINDS) for v in notes.values())
 
 
 @pytest.mark.parametrize(("loader", "text", "match", "line"), [

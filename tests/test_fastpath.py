@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from analysis import segment
+from analysis import lexicon, segment
+from analysis.checks.segmentation import CARRIERS
 from analysis.corpus.documents import iter_documents
 
 try:
@@ -69,7 +70,8 @@ def test_tricky_ascii_runs_match_jieba(text):
 
 
 @needs_rjieba
-@pytest.mark.parametrize("word", ["钉钉", "阿里旺旺", "米聊", "一淘", "手机QQ", "新浪微博", "熟人社交"])
+@pytest.mark.parametrize("word", ["钉钉", "阿里旺旺", "米聊", "一淘", "手机QQ", "新浪微博", "熟人社交",
+                                  "商家圈", "余额宝", "移动QQ", "PC端", "3Q大战", "电商基因"])
 def test_user_dictionary_is_honoured(word):
     import rjieba
 
@@ -80,6 +82,15 @@ def test_user_dictionary_is_honoured(word):
     plain = rjieba.Jieba()
     if word != "熟人社交":
         assert word not in plain.cut(text)
+
+
+@needs_rjieba
+def test_identical_on_every_dictionary_term_in_carriers():
+    """Every user-dictionary word, in every carrier sentence of the term check: the same tokens."""
+    for entry in lexicon.userdict():
+        for carrier in CARRIERS:
+            text = carrier.format(entry.word)
+            assert segment.lcut(text, backend="rjieba") == segment.lcut(text, backend="jieba"), text
 
 
 @needs_rjieba

@@ -360,3 +360,89 @@ def test_gold_rows_are_checked_with_their_line(tmp_path, row, problem):
     with pytest.raises(lexicon.LexiconError, match=re.escape(problem)) as err:
         lexicon.numbers_gold(path)
     assert err.value.line == 3 and err.value.path == path
+
+
+def test_bad_measure_role_names_its_line(tmp_path):
+    bad = _numbers_file(tmp_path, lambda d: d["measures"].update({"奖金": {"unit": "CNY", "role": "sponsor"}}))
+    with pytest.raises(lexicon.LexiconError, match=r"measures.奖金.role should be one of \['promoted', 'none'\]") as err:
+        lexicon.numbers(bad)
+    assert _line(bad, err).strip().startswith("role:")
+
+
+# ---------------------------------------------------------------------------
+# subjects: the canonical entity a figure measures (coding manual, section D)
+# ---------------------------------------------------------------------------
+def titled_doc(text: str, title: str = "") -> Document:
+    doc = make_doc(text)
+    doc.meta["title"] = title
+    return doc
+
+
+def subjects(text: str, title: str = "") -> dict[str, str]:
+    df = N.extract_numbers(titled_doc(text, title))
+    return dict(zip(df.quote, df.subject, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "quote", "subject"),
+    [
+        # money spent to promote a product measures that product
+        ("阿里此轮提供1000万的奖品推广来往。", "", "1000万", "Laiwang prize budget"),
+        ("淘宝天猫支付宝首页全天候焦点图伺候,上千万的推广费用。", "阿里强推来往", "上千万", "Laiwang promotion spend"),
+        # coordinated entities are measured together
+        ("淘宝和支付宝的用户都是亿级。", "", "亿级", "Taobao/Alipay users"),
+        ("手机QQ和微信每天对LBS调用次数达7亿次。", "", "7亿次", "QQ/WeChat LBS calls per day"),
+        # the possessor of the measure noun
+        ("阿里系的用户超过6个亿。", "", "超过6个亿", "Alibaba users"),
+        # 之一: the entity is a member of the set counted
+        ("阿里巴巴已经成为8家可能获批移动转售业务的公司之一。", "", "8家", "firms"),
+        # a share of people that no entity owns
+        ("社会调查发现,100%的人选择卸载支付宝。", "", "100%", "share of people"),
+        # a company's measure: companies before products
+        ("腾讯今天一半的市值就是由今日的微信创造的。", "", "一半", "Tencent market value share"),
+        # an app's users with no product in the sentence: the article's topic product
+        ("直接引进5亿社交用户,满足阿里系发展要求。", "如何让旺信干掉微信", "5亿", "Wangxin users"),
+        # a demonstrative product: the topic product
+        ("直接将旺信的聊天功能并入了淘宝、天猫,但这款聊天软件也就1千万的装机量。", "旺信之我见", "1千万",
+         "Wangxin installs"),
+        # 前两个 'the first two' of the list named before it
+        ("阿里系有淘宝、天猫、支付宝钱包三个高频应用,其中前两个装机量都过亿。", "", "过亿", "Taobao/Tmall installs"),
+        # an investment measures the company invested in, not the actor
+        ("阿里花了2.5亿美金投资了美国的社交软件Tango。", "", "2.5亿美金", "Tango investment"),
+    ],
+)
+def test_subject_known_answers(text, title, quote, subject):
+    assert subjects(text, title)[quote] == subject
+
+
+def test_people_belong_to_the_organisation_named_before():
+    text = "阿里巴巴集团员工邀请亲朋好友下载注册来往。一等奖1名,奖励10万元;二等奖3名;三等奖10名,每人奖励1万元;"
+    got = N.extract_numbers(titled_doc(text))
+    assert set(got.loc[got["unit"] == "people", "subject"]) == {"Alibaba prize winners"}
+    assert set(got.loc[got["unit"] == "CNY", "subject"]) == {"Laiwang prize money"}
+
+
+def test_topic_product_title_first_then_most_named():
+    assert N.topic_product(titled_doc("微信微信微信。", "旺信如何干掉微信")) == "Wangxin"
+    assert N.topic_product(titled_doc("来往和微信。来往。")) == "Laiwang"
+    assert N.topic_product(titled_doc("微信和来往。")) == "WeChat"  # a tie goes to the first named
+    assert N.topic_product(titled_doc("阿里巴巴。")) is None
+
+
+def test_subject_names_are_canonical_entities():
+    canonical = {e["name"] for e in lexicon.entities()}
+    ents = lexicon.numbers()["entities"]
+    assert set(ents["products"].values()) | set(ents["companies"].values()) <= canonical
+
+
+@needs_corpus
+def test_corpus_subjects_that_were_wrong(table):
+    """The subjects the reference coding found wrong (000, 002, 004) now name the right entity."""
+    def subject(article: str, quote: str) -> list[str]:
+        rows = table[table["article_id"].str.startswith(article) & (table["quote"] == quote)]
+        return rows["subject"].tolist()
+
+    assert subject("000", "几十万") == ["Laiwang lottery-ticket prizes"]
+    assert subject("000", "上千万") == ["Laiwang promotion spend"]
+    assert subject("002", "過億") == ["Taobao/Tmall installs"]
+    assert subject("004", "1千万") == ["Wangxin installs"]

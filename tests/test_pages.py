@@ -1,4 +1,5 @@
-"""Article pages: anchors exactly once, escaping, MyST safety, determinism, stale pages."""
+"""Article pages: anchors exactly once, escaping, MyST safety, determinism, stale pages, English beside
+the Chinese, the note on an untranslated article, the web font, and the table builder."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 
-from analysis import catalog, stages
+from analysis import catalog, config, lexicon, stages
 from analysis.corpus.documents import iter_documents
 from analysis.extract.ids import claim_id, sentence_anchor
-from analysis.report import escape, stage
+from analysis.report import escape, fonts, stage
+from analysis.report.tables import html_table
 from analysis.stage_api import Context
 
 EVIL_LINES = [
@@ -100,7 +103,8 @@ def test_every_anchor_exactly_once_and_escaped(project):
     raw, out, book, claims = project
     summary = build(out, raw, book)
     assert {p.name for p in (book / "articles").glob("*.md")} == {"000_good.md", "001_evil.md", "index.md"}
-    assert summary == f"pages: 2 article pages, {len(claims)} sentence anchors"
+    assert summary.startswith(f"pages: 2 article pages, {len(claims)} sentence anchors (0 with current English), "
+                              "web font ")
     md_it = MarkdownIt("commonmark")
     for aid in ("000_good", "001_evil"):
         text = (book / "articles" / f"{aid}.md").read_text(encoding="utf-8")
@@ -136,7 +140,7 @@ def test_myst_cannot_break_out(project):
     assert all(line.startswith(("<div", "<p>", "</div>")) for line in block.splitlines())
     tokens = MarkdownIt("commonmark").parse(text)
     assert not [t for t in tokens if t.type in ("fence", "hr", "code_block", "blockquote_open")]
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h3", "h2"]
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2"]
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings[0].startswith("001")
     # no <, > or & in a title (themes unescape titles): full-width look-alikes instead
@@ -167,8 +171,8 @@ def test_html_table_escapes_text_and_keeps_trusted_markup():
     assert "<script" not in t.markup and "&lt;script&gt;" in t.markup
     assert '<td lang="zh"><a href="a.html#s-1">&lt;script&gt;x&lt;/script&gt;</a></td>' in t.markup
     assert "&#123;&#123; y &#125;&#125; z" in t.markup and "\n\n" not in t.markup
-    assert '<a href="b.html">b</a>' in t.markup and "<th>count</th>" in t.markup
-    assert "<td>1</td>" in t.markup and "<td>2,500,000</td>" in t.markup
+    assert '<a href="b.html">b</a>' in t.markup and '<th class="num">count</th>' in t.markup
+    assert '<td class="num">1</td>' in t.markup and '<td class="num">2,500,000</td>' in t.markup
     assert "<caption>&lt;cap&gt;</caption>" in t.markup and "href" not in t.markup.split("<tbody>")[0]
     assert repr(t) == "<table: 2 rows x 3 columns>"
     with pytest.raises(ValueError, match="'nope' \\(zh\\) not in the frame"):
@@ -264,10 +268,138 @@ def test_real_corpus_pages(tmp_path):
     claims = catalog.load("claims")
     ctx = Context(processed_dir=config.PROCESSED_DIR, raw_dir=config.RAW_DIR, book_dir=tmp_path)
     out = stage.pages({"claims": claims}, ctx)
-    assert stage.pages_summary(out) == f"pages: {claims['article_id'].nunique()} article pages, {len(claims):,} sentence anchors"
+    assert stage.pages_summary(out).startswith(
+        f"pages: {claims['article_id'].nunique()} article pages, {len(claims):,} sentence anchors (")
     stage.write_pages(out["article_pages"], tmp_path)
     ids = []
     for p in sorted((tmp_path / "articles").glob("0*.md")):
-        ids += re.findall(r'<span class="sent claim-\w+" id="([^"]+)"', p.read_text(encoding="utf-8"))
+        ids += re.findall(r'<span class="sent[\w -]*" id="([^"]+)"', p.read_text(encoding="utf-8"))
     assert sorted(ids) == sorted(sentence_anchor(a, int(c.rpartition(":")[2]))
                                  for a, c in zip(claims["article_id"], claims["claim_id"], strict=True))
+
+
+# ---------------------------------------------------------------------------
+# English beside the Chinese
+# ---------------------------------------------------------------------------
+EVIL_EN = "<script>alert('en')</script> {{ x }} $y$ [z](javascript:alert(1))"
+
+
+@pytest.fixture()
+def translated(project, tmp_path, monkeypatch):
+    """The project, with a translation of 000_good: sentence 0 current (hostile English), 1 stale, 2 missing."""
+    raw, out, book, claims = project
+    tr_dir = tmp_path / "translations"
+    tr_dir.mkdir()
+    good = claims[claims["article_id"] == "000_good"].reset_index(drop=True)
+    entries = [{"id": good.at[0, "claim_id"], "sha": lexicon.sentence_sha(good.at[0, "sentence_clean"]),
+                "zh": good.at[0, "sentence_clean"], "en": EVIL_EN},
+               {"id": good.at[1, "claim_id"], "sha": lexicon.sentence_sha("另一个句子。"), "zh": "另一个句子。",
+                "en": "WeChat has 400 million users."}]
+    data = {"article_id": "000_good", "title_en": "A <b>test</b> of Laiwang", "translated_by": "Ann <i>T</i>",
+            "reviewed_by": "Rev", "sentences": entries}
+    (tr_dir / "000_good.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(config, "TRANSLATIONS_DIR", tr_dir)
+    lexicon.clear_cache()
+    yield raw, out, book, claims
+    lexicon.clear_cache()
+
+
+def test_bilingual_page(translated, capsys):
+    raw, out, book, claims = translated
+    summary = build(out, raw, book)
+    assert "(1 with current English)" in summary
+    text = (book / "articles" / "000_good.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").parse(text)
+    heading = tokens[[t.type for t in tokens].index("heading_open") + 1].content
+    # the English title is the heading (look-alikes for < >), the Chinese title stays in the metadata
+    assert heading == "000 · A \uff1cb\uff1etest\uff1c\\/b\uff1e of Laiwang"
+    assert '<span lang="zh">来往测试</span>' in text
+    assert "Translated for this book by Ann &lt;i&gt;T&lt;/i&gt;; reviewed by Rev." in text
+    body = next(t.content for t in tokens if t.type == "html_block" and "article-text bilingual" in t.content)
+    parser = _Collect()
+    parser.feed(body)
+    n = int((claims["article_id"] == "000_good").sum())
+    assert sorted(parser.ids) == sorted(sentence_anchor("000_good", k) for k in range(n))
+    assert set(parser.tags) <= {"div", "span", "a"}
+    pairs = re.findall(r'<div class="pair">(.*?)</div>', body)
+    assert len(pairs) == n
+    # each pair: the Chinese sentence (its anchor, lang, the agreed quote class), then its English
+    for k, pair in enumerate(pairs):
+        assert pair.startswith('<span class="sent zh-quote claim-') and f'id="s-000_good-{k}" lang="zh"' in pair
+        assert '</span><span class="en' in pair
+    assert "&lt;script&gt;alert(&#x27;en&#x27;)&lt;/script&gt; &#123;&#123; x &#125;&#125; $y$" in pairs[0]
+    assert "<script" not in text and "<b>" not in text and "<i>" not in text
+    assert "WeChat has 400 million users. <span class=\"stale-note\">(translation out of date)</span>" in pairs[1]
+    assert '<span class="en missing" lang="en">(no English translation yet)</span>' in pairs[2]
+    assert "1 sentence changed since it was translated: the English is marked" in text
+    assert (f"{n - 2} sentences have no English yet." if n > 3 else "1 sentence has no English yet.") in text
+    # one warning line, naming the untranslated article and the stale sentence
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(err) == 1
+    assert "001_evil" in err[0] and "000_good:1" in err[0] and "000_good" not in err[0].split("(")[1]
+    index = (book / "articles" / "index.md").read_text(encoding="utf-8")
+    assert "A &lt;b&gt;test&lt;/b&gt; of Laiwang" in index and "none yet" in index
+
+
+def test_untranslated_article_says_so(project, capsys):
+    raw, out, book, _ = project
+    build(out, raw, book)
+    text = (book / "articles" / "001_evil.md").read_text(encoding="utf-8")
+    assert '<p class="translation-note">No English translation yet: the sentences are shown in Chinese only.</p>' \
+        in text
+    assert 'class="en' not in text and "Translated for this book" not in text
+    err = capsys.readouterr().err.splitlines()
+    assert len([e for e in err if e.startswith("warning:")]) == 1
+    assert "no English translation for 2 articles (000_good, 001_evil)" in err[0]
+
+
+def test_web_font_covers_the_pages(project):
+    raw, out, book, _ = project
+    build(out, raw, book)
+    font = book / fonts.FONT_FILE
+    assert font.exists() and font.read_bytes()[:4] == b"wOF2"
+    assert len(font.read_bytes()) < 1_000_000
+    covered = fonts.font_characters(font.read_bytes())
+    shown = set()
+    for page in (book / "articles").glob("*.md"):
+        shown |= {c for c in page.read_text(encoding="utf-8") if ord(c) > 0x2E80}
+    assert shown and not shown - covered, sorted(shown - covered)[:20]
+    assert {"来", "往", "微", "信", "，", "。"} <= covered and set("Laiwang 0123") <= covered
+    mtime = font.stat().st_mtime_ns
+    build(out, raw, book)
+    assert font.stat().st_mtime_ns == mtime  # the same characters give the same bytes: not rewritten
+
+
+def test_source_characters_reads_notebook_strings(tmp_path):
+    nb = {"cells": [{"source": ["\u6765\u5f80"], "outputs": [{"data": {"text/html": "微信"}}]}]}
+    (tmp_path / "a.ipynb").write_text(__import__("json").dumps(nb), encoding="utf-8")
+    (tmp_path / "_build").mkdir()
+    (tmp_path / "_build" / "x.md").write_text("钉钉", encoding="utf-8")
+    chars = fonts.source_characters([tmp_path, tmp_path / "missing"])
+    assert {"来", "往", "微", "信"} <= chars and "钉" not in chars
+
+
+def test_html_table_wraps_scrolls_and_filters():
+    df = pd.DataFrame({"id": ["a", "b"], "text": ["x", None], "n": [1.5, float("nan")],
+                       "tags": [["one", "t|wo"], []], "flag": [True, False]})
+    t = html_table(df, widths={"text": "wide"}, facets=["tags", "id"]).markup
+    assert t.startswith('<div class="table-wrap">\n<table class="sortable-table table">') and t.endswith("</div>")
+    assert '<th class="col-wide">text</th>' in t and '<th class="num">n</th>' in t and "<th>flag</th>" in t
+    assert '<th data-facet="1">tags</th>' in t and '<th data-facet="1">id</th>' in t
+    assert '<td data-values="one|t/wo">one; t|wo</td>' in t and '<td data-values=""></td>' in t
+    assert '<td class="col-wide"></td><td class="num"></td>' in t  # missing values are empty cells
+    assert "nan" not in t.lower() and "None" not in t
+    assert html_table(df, wrap=False).markup.startswith("<table")
+    with pytest.raises(ValueError, match="widths must be one of"):
+        html_table(df, widths={"text": "huge"})
+    with pytest.raises(ValueError, match="'nope' \\(facets\\) not in the frame"):
+        html_table(df, facets=["nope"])
+
+
+def test_zh_quote_escapes_and_marks():
+    q = escape.zh_quote("来往<b>100人</b>", "Laiwang <b>", mark=(5, 9))
+    assert q == ('<span lang="zh" class="zh-quote">来往&lt;b&gt;<mark>100人</mark>&lt;/b&gt;</span>'
+                 '<span class="en" lang="en">Laiwang &lt;b&gt;</span>')
+    assert escape.zh_quote("来往", "", "current").endswith('<span class="en missing" lang="en">'
+                                                          "(no English translation yet)</span>")
+    assert "(translation out of date)" in escape.zh_quote("来往", "Laiwang", "stale")

@@ -12,8 +12,7 @@ import pytest
 from helpers import run_stages, snapshot
 
 from analysis import catalog, config
-from analysis.corpus.documents import article_ids, iter_documents, map_articles
-from analysis.corpus.ingest import CorpusError
+from analysis.corpus import CorpusError, article_ids, iter_documents, map_articles
 from analysis.extract.figures import extract_numbers, numbers_table
 from analysis.parallel import map_documents
 

@@ -9,7 +9,7 @@ from helpers import run_stages, snapshot
 
 from analysis import catalog, config
 from analysis.cli import main
-from analysis.corpus.ingest import CorpusError
+from analysis.corpus import CorpusError
 
 GOOD = "---\ntitle: 测试\nname: tester\ntime: 2014-01-02 10:00\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
 

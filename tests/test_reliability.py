@@ -18,15 +18,18 @@ as a user would, in a subprocess; none touches the project's
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,11 +111,11 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("after_line", [1, 3, 6])
-def test_kill_after_a_stage_line(work, states, after_line):
+@pytest.mark.parametrize("after_line, jobs", [(1, 1), (3, 1), (6, 1), (1, 2)])
+def test_kill_after_a_stage_line(work, states, after_line, jobs):
     out, book = work
-    proc = subprocess.Popen(cli_args(*_all(out, book)), cwd=PROJ_ROOT, env=cli_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    proc = subprocess.Popen(cli_args(*_all(out, book), "--jobs", str(jobs)), cwd=PROJ_ROOT, env=cli_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     lines = []
     try:
         for line in proc.stdout:
@@ -402,13 +405,21 @@ def _config_paths() -> dict[str, Path]:
             if k.isupper() and isinstance(v, Path) and (v == lex or lex in v.parents)}
 
 
+def _read_by_the_code(name: str) -> bool:
+    """Whether a module of the package uses a config constant that names ``data/lexicon/NAME``."""
+    constants = [k for k, v in _config_paths().items() if v == config.LEXICON_DIR / name]
+    sources = [p.read_text(encoding="utf-8") for p in (config.PROJ_ROOT / "analysis").rglob("*.py")
+               if p.name != "config.py"]
+    return any(re.search(rf"\b{c}\b", src) for c in constants for src in sources)
+
+
 def _break(path: Path) -> int:
     """Break ``path`` in a way its loader must reject; return the 1-based line of the damage."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    # the first line that holds data, after the header comments
-    first = next(i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#"))
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    # the first line that holds data, after the header comments
+    first = next(i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#"))
     if path.suffix == ".yaml":
         bad = "@broken: yaml\n"  # '@' cannot start a YAML token: the scanner stops on this line
         target = len(lines)
@@ -430,49 +441,72 @@ def _break(path: Path) -> int:
     return target + 1
 
 
-@pytest.fixture()
-def lexicon_copy(tmp_path, monkeypatch):
+@contextlib.contextmanager
+def _lexicon_at(lex: Path) -> Iterator[None]:
+    """Point every lexicon path of analysis.config at the copy ``lex``, with empty loader caches."""
+    real = config.LEXICON_DIR
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in _config_paths().items():
+            mp.setattr(config, name, lex / value.relative_to(real))
+        lexicon.clear_cache()
+        try:
+            yield
+        finally:
+            lexicon.clear_cache()
+    lexicon.clear_cache()
+
+
+_OPENED: list[str] | None = None  # files opened while a recording is on (one audit hook per process)
+_HOOKED = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+@pytest.fixture(scope="module")
+def pipeline_reads(tmp_path_factory) -> dict[str, object]:
+    """A clean in-process run on a copy of the lexicon: which lexicon files it opened, and its output."""
+    global _OPENED, _HOOKED
+    base = tmp_path_factory.mktemp("lexicon_clean")
+    lex = base / "lexicon"
+    shutil.copytree(config.LEXICON_DIR, lex)
+    if not _HOOKED:
+        sys.addaudithook(_audit)
+        _HOOKED = True
+    _OPENED = []
+    try:
+        with _lexicon_at(lex):
+            run_stages(None, base / "processed")
+        opened = {str(Path(p).relative_to(lex)) for p in _OPENED if Path(p).is_relative_to(lex)}
+    finally:
+        _OPENED = None
+    return {"files": opened, "processed": snapshot(base / "processed")}
+
+
+def test_lexicon_copy_runs_clean(pipeline_reads, states):
+    """The unbroken copy gives the reference output, and the pipeline reads it, not data/lexicon."""
+    assert pipeline_reads["processed"] == states["new"]
+    assert {"strategies.yaml", "cues.yaml", "userdict.txt", "labels/claims_gold.csv"} <= pipeline_reads["files"]
+
+
+@pytest.mark.parametrize("name", [n for n in LEXICON_FILES if _read_by_the_code(n)])
+def test_broken_lexicon_names_file_and_line(tmp_path, pipeline_reads, name):
+    """A broken file read by the pipeline fails the pipeline; one read only by the book fails its loader."""
     lex = tmp_path / "lexicon"
     shutil.copytree(config.LEXICON_DIR, lex)
-    real = config.LEXICON_DIR
-    for name, value in _config_paths().items():
-        monkeypatch.setattr(config, name, lex / value.relative_to(real))
-    lexicon.clear_cache()
-    yield lex
-    monkeypatch.undo()
-    lexicon.clear_cache()
-
-
-def test_lexicon_copy_runs_clean(tmp_path, lexicon_copy, states):
-    """The unbroken copy gives the reference output, so the broken cases fail for their file alone."""
-    out = tmp_path / "processed"
-    run_stages(None, out)
-    assert snapshot(out) == states["new"]
-
-
-#: Files that ``python -m analysis all`` does not read: the book's chapters do, through these loaders.
-REPORT_ONLY = {"articles.yaml", "glossary.yaml", "glosses.yaml"}
-
-
-def _loader(name: str):
-    """The loader of ``data/lexicon/NAME`` in analysis.lexicon: the function named after the file."""
-    func = getattr(lexicon, Path(name).stem, None)
-    assert callable(func), f"analysis.lexicon has no loader {Path(name).stem}() for {name}"
-    return func
-
-
-@pytest.mark.parametrize("name", LEXICON_FILES)
-def test_broken_lexicon_names_file_and_line(tmp_path, lexicon_copy, name):
-    broken = lexicon_copy / name
+    broken = lex / name
     line = _break(broken)
     out = tmp_path / "processed"
-    with pytest.raises(Exception) as err:  # noqa: B017 -- checked below: a LexiconError naming file and line
-        if name in REPORT_ONLY:
-            _loader(name)()
-        else:
+    with _lexicon_at(lex), pytest.raises(Exception) as err:  # noqa: B017 -- checked below
+        if name in pipeline_reads["files"]:
             run_stages(None, out)
+        else:  # the book's chapters read it through its loader, named after the file
+            loader = getattr(lexicon, Path(name).stem, None)
+            assert callable(loader), f"{name} is not read by the pipeline, and analysis.lexicon has no loader for it"
+            loader()
     message = str(err.value)
     assert isinstance(err.value, lexicon.LexiconError), f"{type(err.value).__name__}: {message}"
-    assert str(broken) in message, message
     assert f"{broken}:{line}:" in message, message
     assert not out.exists()

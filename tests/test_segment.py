@@ -91,23 +91,27 @@ def test_word_lists_come_from_the_lexicon():
     assert not (lexicon.protected_words() & stopwords())
     assert lexicon.stopwords() - lexicon.protected_words() <= stopwords()
     entries = lexicon.userdict()
-    assert ("来往", 20000, "nz") in entries
-    assert not any(w.startswith("#") for w, _, _ in entries)  # comments are not words
+    assert lexicon.UserWord("来往", 20000, "nz", "product") in entries
+    assert not any(e.word.startswith(("#", "[")) for e in entries)  # comments and headers are not words
+    assert {e.category for e in entries} == set(lexicon.USERDICT_CATEGORIES)
 
 
 def test_user_dictionary_entries_reach_the_tokenizer(tmp_path):
     path = tmp_path / "userdict.txt"
-    path.write_text("# a comment\n\n来往钉钉 50000 nz\n", encoding="utf-8")
-    assert lexicon.userdict(path) == (("来往钉钉", 50000, "nz"),)
+    path.write_text("# a comment\n\n[product]\n来往钉钉 50000 nz\n", encoding="utf-8")
+    assert lexicon.userdict(path) == (("来往钉钉", 50000, "nz", "product"),)
     tok = get_tokenizer(path)
     assert "来往钉钉" in tok.lcut("他说来往钉钉不行")
     assert tok.user_word_tag_tab["来往钉钉"] == "nz"
 
 
 @pytest.mark.parametrize(("loader", "text", "line"), [
-    (lexicon.userdict, "# products\n来往 20000 nz\n微信 lots nz\n", 3),
-    (lexicon.userdict, "来往 20000 NZ\n", 1),
-    (lexicon.userdict, "阿里 巴巴 20000 nz\n", 1),
+    (lexicon.userdict, "# products\n[product]\n来往 20000 nz\n微信 lots nz\n", 4),
+    (lexicon.userdict, "[product]\n来往 20000 NZ\n", 2),
+    (lexicon.userdict, "[company]\n阿里 巴巴 20000 nz\n", 2),
+    (lexicon.userdict, "# no header yet\n来往 20000 nz\n", 2),
+    (lexicon.userdict, "[product]\n来往 20000 nz\n[brand]\n微信 20000 nz\n", 3),
+    (lexicon.userdict, "[product]\n来往 20000 nz\n\n[concept]\n来往 100 n\n", 5),
     (lexicon.stopwords, "# one word a line\n一个\n这个 那个\n", 3),
     (lexicon.protected_words, "应该\n\n必须 要\n", 3),
 ])

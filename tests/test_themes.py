@@ -166,38 +166,22 @@ def test_topic_codebook_cosines():
     assert cb[cb.best_for_topic][["topic", "strategy"]].values.tolist() == [[0, "a"], [1, "b"]]
 
 
-@pytest.mark.parametrize(
-    ("type_", "pol", "crit", "expected"),
-    [
-        ("recommendation", "positive", "", "supports"),
-        ("recommendation", "positive", "问题", "supports"),
-        ("recommendation", "negative", "", "criticises"),
-        ("fact", "", "失败", "criticises"),
-        ("fact", "", "", "reports"),
-        ("other", "", "", "reports"),
-    ],
-)
-def test_sentence_stance(type_, pol, crit, expected):
-    assert stance.sentence_stance(type_, pol, crit) == expected
-
-
 def test_strategy_stance_majority_and_absent():
-    claims = pd.DataFrame({
+    sent = pd.DataFrame({
         "claim_id": ["a:0", "a:1", "a:2", "b:0", "b:1"],
         "article_id": ["a", "a", "a", "b", "b"],
-        "type": ["recommendation", "recommendation", "fact", "fact", "other"],
-        "polarity": ["positive", "positive", "", "", ""],
-        "criticism": ["", "", "失败", "", "愚蠢"],
-        "themes": ["s", "s", "s", "s", "t"],
+        "strategy_id": ["s", "s", "s", "s", "t"],
+        "stance": ["supports", "supports", "criticises", "reports", "criticises"],
     })
-    st = stance.strategy_stance(claims, strategies=["s", "t"]).set_index(["strategy", "article_id"])
+    st = stance.strategy_stance(sent, ["a", "b"], strategies=["s", "t"]).set_index(["strategy", "article_id"])
     assert st.loc[("s", "a"), "stance"] == "supports"
     assert st.loc[("s", "a"), "evidence"] == "a:0;a:1"
     assert st.loc[("s", "b"), "stance"] == "reports"
     assert st.loc[("t", "a"), "stance"] == "absent"
     assert st.loc[("t", "b"), "stance"] == "criticises"
+    assert not st["checked"].any() and (st["reference_stance"] == "").all()
     with pytest.raises(ValueError, match="lacks columns"):
-        stance.strategy_stance(claims.drop(columns="criticism"))
+        stance.strategy_stance(sent.drop(columns="stance"), ["a"])
 
 
 def test_passthrough_vectorizer_matches_internal():

@@ -31,7 +31,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from analysis import config
 
@@ -66,19 +65,24 @@ def kappa(a: Sequence[str], b: Sequence[str], *, n_boot: int = 1000, seed: int =
     a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
     if len(a) != len(b) or len(a) == 0:
         raise ValueError("kappa needs two non-empty label sequences of the same length")
-
-    def k(x: np.ndarray, y: np.ndarray) -> float:
-        if len(set(x) | set(y)) == 1:
-            return 1.0
-        return float(cohen_kappa_score(x, y))
-
+    cats = sorted(set(a.tolist()) | set(b.tolist()), key=str)
+    code = {c: i for i, c in enumerate(cats)}
+    ia = np.fromiter((code[x] for x in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((code[x] for x in b), dtype=np.int64, count=len(b))
     rng = np.random.default_rng(seed)
-    boots = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, len(a), len(a))
-        boots.append(k(a[idx], b[idx]))
-    lo, hi = np.quantile(boots, [0.025, 0.975])
-    return float(np.mean(a == b)), k(a, b), float(lo), float(hi)
+    boots = [_kappa_codes(ia[idx], ib[idx], len(cats)) for idx in (rng.integers(0, len(a), len(a)) for _ in range(n_boot))]
+    lo, hi = np.quantile(boots, [0.025, 0.975]) if boots else (np.nan, np.nan)
+    return float(np.mean(ia == ib)), _kappa_codes(ia, ib, len(cats)), float(lo), float(hi)
+
+
+def _kappa_codes(ia: np.ndarray, ib: np.ndarray, k: int) -> float:
+    """Cohen's kappa of two integer-coded label arrays (1.0 when both use one and the same label)."""
+    n = len(ia)
+    po = float(np.mean(ia == ib))
+    pe = float(np.dot(np.bincount(ia, minlength=k), np.bincount(ib, minlength=k))) / (n * n)
+    if pe >= 1.0:
+        return 1.0 if po >= 1.0 else 0.0
+    return (po - pe) / (1.0 - pe)
 
 
 def coding_frames(coding: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, pd.DataFrame]:

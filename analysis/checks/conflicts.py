@@ -19,6 +19,12 @@ are reported with ``like_for_like = False`` and a ``note``, and "agree" then
 means the part's interval starts no higher than the whole's ends,
 :math:`\ell_a \le h_b`.  Figures dated in different months carry a note
 that the figure may have changed in between.
+
+Two sources that give the *same value* with different hedges agree, but they
+do not say the same thing ("fewer than 100", "more than 100", "100 by the end
+of November").  Such pairs are noted as **worded differently**, and as the
+**same target, worded differently** when the sources state the value both as
+an upper and as a lower bound: a threshold (a KPI), not a measurement.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from analysis.checks.quantities import (
     load_quantities,
 )
 
-__all__ = ["NUMBER_COLUMNS", "CONFLICT_COLUMNS", "find_conflicts"]
+__all__ = ["NUMBER_COLUMNS", "CONFLICT_COLUMNS", "WORDED_DIFFERENTLY", "find_conflicts"]
 
 #: Columns of a figures table (``numbers.csv``).
 NUMBER_COLUMNS: list[str] = catalog.artefact("numbers").column_names
@@ -47,6 +53,18 @@ NUMBER_COLUMNS: list[str] = catalog.artefact("numbers").column_names
 #: figures), ``source_a``/``source_b`` the containing sentence or the cited external source, and
 #: ``n_articles`` the number of sources stating the quantity.
 CONFLICT_COLUMNS: list[str] = catalog.artefact("fact_conflicts").column_names
+#: The notes that open with these words mark agreeing figures that are worded differently.
+WORDED_DIFFERENTLY: tuple[str, str] = ("same target, worded differently", "same figure, worded differently")
+_HEDGE_WORDS = {"exact": "exact", "approx": "approximate", "several": "vague", "lower": "a lower bound",
+                "upper": "an upper bound"}
+
+
+def _wording_note(a: Any, b: Any, threshold: bool) -> str:
+    """The note of two agreeing figures of equal value whose hedges differ (else ``""``)."""
+    if float(a.value) != float(b.value) or a.kind == b.kind:
+        return ""
+    label = WORDED_DIFFERENTLY[0] if threshold else WORDED_DIFFERENTLY[1]
+    return f"{label}: {_HEDGE_WORDS.get(a.kind, a.kind)} vs {_HEDGE_WORDS.get(b.kind, b.kind)}"
 
 
 def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
@@ -104,12 +122,15 @@ def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
     groups = {q: g for q, g in df.groupby("quantity", sort=True)}
     rows: list[dict[str, Any]] = []
 
-    def add(a: Any, b: Any, q: Quantity, other: Quantity | None, relation: str, note: str, n_src: int) -> None:
+    def add(a: Any, b: Any, q: Quantity, other: Quantity | None, relation: str, note: str, n_src: int,
+            threshold: bool = False) -> None:
         va, vb = float(a.value), float(b.value)
         lo_a, hi_a = interval(va, a.kind, tolerance)
         lo_b, hi_b = interval(vb, b.kind, tolerance)
         agree = lo_a <= hi_b if relation == "part_of" else (lo_a <= hi_b and lo_b <= hi_a)
         notes = [note] if note else []
+        if agree and relation == "same":
+            notes = [n for n in [_wording_note(a, b, threshold)] if n] + notes
         da, db = str(a.date)[:7], str(b.date)[:7]
         if da and db and da != db:
             notes.append(f"dated in different months ({da} vs {db}): the figure may have changed in between")
@@ -128,9 +149,11 @@ def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
     for qid, g in groups.items():
         q = quantities[qid]
         n_src = g["article_id"].nunique()
+        bounds = g.groupby("value")["kind"].agg(set)
         for a, b in itertools.combinations(g.itertuples(index=False), 2):
             if a.article_id != b.article_id:
-                add(a, b, q, None, "same", "", n_src)
+                threshold = {"upper", "lower"} <= bounds.get(a.value, set())
+                add(a, b, q, None, "same", "", n_src, threshold)
         for target, relation, note in q.related:
             h = groups.get(target)
             if h is None:

@@ -18,6 +18,12 @@ by the figure of ``numbers.csv`` nearest the date in the window.  A rule that
 names an external row (``data/external/external_metrics.csv``) gets its date
 and source, and whether it agrees with the text.  Dates that match no rule
 are left out.
+
+**Errata.**  A date that an article prints wrongly and that
+``data/lexicon/errata.yaml`` corrects (:func:`analysis.lexicon.errata`, keyed
+by the sentence and the date as written) takes the corrected date, and its
+row says so in ``erratum`` (the date as printed and the reason); the date
+as written stays in ``date_text``.
 """
 
 from __future__ import annotations
@@ -38,11 +44,22 @@ __all__ = ["TIMELINE_COLUMNS", "DATE_COLUMNS", "date_mentions", "timeline"]
 TIMELINE_COLUMNS: list[str] = catalog.artefact("timeline").column_names
 #: Columns of :func:`date_mentions`.
 DATE_COLUMNS: list[str] = ["article_id", "claim_id", "start", "end", "date_text", "date", "precision", "qualifier",
-                           "relative", "year_basis"]
+                           "relative", "year_basis", "erratum"]
+_PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
-def date_mentions(claims: pd.DataFrame, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every resolvable date of every sentence, with its reference and year basis.
+def _corrected(rec: dict[str, Any], fix: dict[str, Any] | None) -> dict[str, Any]:
+    """A resolved date with its erratum applied (``erratum`` is ``""`` when there is none)."""
+    if fix is None:
+        return {**rec, "erratum": ""}
+    date = fix["corrected"]
+    note = f"printed as {rec['date']}, corrected to {date}: {fix['reason']}"
+    return {**rec, "date": date, "precision": _PRECISION[len(date)], "erratum": note}
+
+
+def date_mentions(claims: pd.DataFrame, corpus: pd.DataFrame | None = None,
+                  errata: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
+    """Every resolvable date of every sentence, with its reference and year basis, errata applied.
 
     Parameters
     ----------
@@ -51,13 +68,18 @@ def date_mentions(claims: pd.DataFrame, corpus: pd.DataFrame | None = None) -> p
     corpus : pandas.DataFrame, optional
         ``corpus.csv`` (``article_id, date``); without it every article is
         read against the latest year its text states.
+    errata : sequence of dict, optional
+        :func:`analysis.lexicon.errata` output (default: the project's).  A
+        corrected date also becomes the year that the following year-less
+        dates of its article are read against.
 
     Returns
     -------
     pandas.DataFrame
-        ``article_id, claim_id, start, end, date_text`` and the keys of
-        :func:`resolve_date`, in text order.
+        ``article_id, claim_id, start, end, date_text``, the keys of
+        :func:`resolve_date` and ``erratum``, in text order.
     """
+    fixes = {(e["claim"], e["as_written"]): e for e in (lexicon.errata() if errata is None else errata)}
     dates = {} if corpus is None else dict(zip(corpus["article_id"], corpus["date"], strict=True))
     rows = []
     claims = in_claim_order(claims)
@@ -72,12 +94,13 @@ def date_mentions(claims: pd.DataFrame, corpus: pd.DataFrame | None = None) -> p
         for cid, _text, ms in found:
             for mm in ms:
                 rec = resolve_date(mm, ref, last_year)
+                fix = fixes.get((cid, mm.text))
                 if mm.year is not None:
-                    last_year = mm.year
+                    last_year = int(fix["corrected"][:4]) if fix else mm.year
                 if rec is None:
                     continue
                 rows.append({"article_id": aid, "claim_id": cid, "start": mm.start, "end": mm.end,
-                             "date_text": mm.text, **rec})
+                             "date_text": mm.text, **_corrected(rec, fix)})
     return pd.DataFrame(rows, columns=DATE_COLUMNS)
 
 
@@ -149,7 +172,8 @@ def _external_match(rule: dict[str, Any], date: str, external: pd.DataFrame | No
 
 
 def timeline(claims: pd.DataFrame, corpus: pd.DataFrame | None = None, numbers: pd.DataFrame | None = None,
-             external: pd.DataFrame | None = None, rules: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
+             external: pd.DataFrame | None = None, rules: Sequence[dict[str, Any]] | None = None,
+             errata: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
     """Dated events reported by the articles.
 
     Each resolvable date (:func:`date_mentions`) is matched against the
@@ -166,6 +190,8 @@ def timeline(claims: pd.DataFrame, corpus: pd.DataFrame | None = None, numbers: 
         get its date and source, and whether it agrees with the text.
     rules : sequence of dict, optional
         :func:`analysis.lexicon.events` output (default: the project's).
+    errata : sequence of dict, optional
+        :func:`analysis.lexicon.errata` output (default: the project's).
 
     Returns
     -------
@@ -173,7 +199,7 @@ def timeline(claims: pd.DataFrame, corpus: pd.DataFrame | None = None, numbers: 
         Columns :data:`TIMELINE_COLUMNS`, sorted by date, event and claim.
     """
     rules = rules if rules is not None else lexicon.events()
-    mentions = date_mentions(claims, corpus)
+    mentions = date_mentions(claims, corpus, errata)
     by_id = claims.set_index("claim_id", drop=False)
     texts = dict(zip(claims["claim_id"], claims_text(claims), strict=True))
     rows = []
@@ -195,7 +221,7 @@ def timeline(claims: pd.DataFrame, corpus: pd.DataFrame | None = None, numbers: 
                     fig = _figure_in(numbers, by_id.loc[cid], text, win, int(m["start"]))
                     event = event.replace("{figure}", fig or "a reported figure")
                 rows.append({**{k: m[k] for k in ("date", "precision", "qualifier", "relative", "year_basis",
-                                                  "date_text", "article_id", "claim_id")},
+                                                  "date_text", "article_id", "claim_id", "erratum")},
                              "event_id": rule["id"], "event": event, "kind": rule["kind"],
                              "product_id": rule["product"] or "", "sentence": text,
                              **_external_match(rule, m["date"], external)})

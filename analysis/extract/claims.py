@@ -10,39 +10,50 @@ sentence order, with
   and the criticism cues it carries;
 * its strategy themes and entities (:mod:`analysis.extract.tagging`).
 
-The hand-labelled claim types (``data/lexicon/labels/claims_gold.csv``) join
-onto these rows by id *and* text (:func:`attach_gold`), to score the rules and
-to train the classifier of :mod:`analysis.extract.classifier`.
+:func:`claims_frame` types each sentence by the manual's decision order
+(:func:`analysis.extract.rules.code_article`).  The ``claims`` stage then
+replaces that type with the cross-fitted coder's (:func:`assign_types`): the
+classifier of :mod:`analysis.extract.classifier`, trained on the reference
+coding (:func:`load_reference`) leave one article out.
+
+The labels join onto these rows by id *and* text (:func:`reference_labels`,
+:func:`attach_gold`), so that a label never moves to another sentence if the
+splitter renumbers them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import lexicon
 from analysis.corpus.document import Document
-from analysis.extract.classifier import make_classifier  # noqa: F401  (re-export: see the note below)
+from analysis.extract.classifier import (  # noqa: F401  (make_classifier: see the note below)
+    cross_fit,
+    make_classifier,
+    make_type_classifier,
+    type_features,
+)
 from analysis.extract.cues import (  # noqa: F401  (TYPES: see the note below)
     TYPES,
     criticism_cues,
     cue_hits,
     polarity_from_hits,
-    type_from_hits,
 )
 from analysis.extract.ids import claim_id
+from analysis.extract.rules import code_article
 from analysis.extract.sentences import document_sentences
 from analysis.extract.tagging import find_entities, find_themes, load_entities, load_strategies
 
 # Note: TYPES and make_classifier stay importable from here because callers outside
-# analysis.extract still import them from this module (analysis/checks/evaluation.py,
-# book/argue.ipynb, which also uses load_strategies).  Their homes are
-# analysis.extract.cues and analysis.extract.classifier; drop the two re-exports once
-# those imports have moved.
+# analysis.extract may still import them from this module (book/argue.ipynb, which also
+# uses load_strategies).  Their homes are analysis.extract.cues and
+# analysis.extract.classifier; drop the two re-exports once those imports have moved.
 
-__all__ = ["CLAIM_COLUMNS", "claims_frame", "load_gold", "attach_gold"]
+__all__ = ["CLAIM_COLUMNS", "claims_frame", "load_gold", "attach_gold", "load_reference", "reference_labels",
+           "assign_types"]
 
 #: Columns of ``claims.csv``, in order.
 CLAIM_COLUMNS = [
@@ -64,6 +75,7 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`CLAIM_COLUMNS`, sorted by article and sentence number.
+        ``type`` is the rule type (:func:`analysis.extract.rules.code_article`).
         ``themes``, ``entities`` and ``criticism`` are sorted ``;``-joined
         ids or words; ``cues`` is ``kind:cue|cue;...`` over the non-empty
         keys of :func:`~analysis.extract.cues.cue_hits`.
@@ -77,7 +89,10 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
     entities, strategies = load_entities(), load_strategies()
     rows = []
     for doc in sorted(docs, key=lambda d: d.article_id):
-        for s in document_sentences(doc):
+        sents = document_sentences(doc)
+        coded = code_article([s.clean for s in sents], [s.heading for s in sents],
+                             author=str(doc.meta.get("author") or ""), cues=cues)
+        for s, rule in zip(sents, coded, strict=True):
             hits = cue_hits(s.clean, cues)
             cue_str = ";".join(f"{k}:{'|'.join(v)}" for k, v in sorted(hits.items()) if v)
             rows.append({
@@ -86,7 +101,7 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
                 "sentence": s.raw,
                 "start": s.raw_start,
                 "end": s.raw_end,
-                "type": type_from_hits(hits, cues),
+                "type": rule.type,
                 "themes": ";".join(find_themes(s.clean, strategies)),
                 "entities": ";".join(find_entities(s.clean, entities)),
                 "sentence_clean": s.clean,
@@ -149,3 +164,82 @@ def attach_gold(claims: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """
     return claims.merge(gold[GOLD_KEYS + ["gold_type", "split"]].drop_duplicates(GOLD_KEYS), on=GOLD_KEYS,
                         how="inner")
+
+
+def load_reference(who: str = "reference") -> pd.DataFrame:
+    """A coding's sentence labels, with the text of each coded sentence.
+
+    Parameters
+    ----------
+    who : {"reference", "coder_a", "coder_b"}
+        The adjudicated reference (default) or one of the two coders.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``claim_id, article_id, sentence_clean, type, speaker``, in the order
+        of the coding units (``claims_gold.csv``, which holds the text).
+
+    Raises
+    ------
+    analysis.lexicon.LexiconError
+        If a label file is malformed.
+    """
+    units = pd.DataFrame(list(lexicon.claims_gold()), columns=list(lexicon.CLAIMS_GOLD_COLUMNS))
+    coded = pd.DataFrame(list(lexicon.coding(who)["sentences"]))
+    if coded.empty:
+        return pd.DataFrame(columns=GOLD_KEYS + ["type", "speaker"])
+    return units[GOLD_KEYS].merge(coded[["claim_id", "type", "speaker"]], on="claim_id", how="inner")
+
+
+def reference_labels(claims: pd.DataFrame, reference: pd.DataFrame, column: str = "type") -> pd.Series:
+    """The reference label of each claim, joined by id *and* text; missing where there is none.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        With the :data:`GOLD_KEYS` columns.
+    reference : pandas.DataFrame
+        :func:`load_reference` output.
+    column : str, default "type"
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``claims`` (same index); ``None`` for a claim that has no
+        label or whose text changed since it was coded.
+    """
+    ref = reference.drop_duplicates(GOLD_KEYS).set_index(GOLD_KEYS)[column]
+    keys = list(zip(*(claims[k].astype(str) for k in GOLD_KEYS), strict=True))
+    return pd.Series([ref.get(k) for k in keys], index=claims.index, dtype=object)
+
+
+def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None
+                 ) -> pd.DataFrame:
+    """Cross-fitted claim types: each coded article typed by the model trained without it.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        :func:`claims_frame` output (rule types).
+    reference : pandas.DataFrame
+        :func:`load_reference` output.
+    authors : mapping, optional
+        ``{article_id: author}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``claims`` whose ``type`` is the coder's
+        (:func:`analysis.extract.classifier.make_type_classifier` through
+        :func:`analysis.extract.classifier.cross_fit`); the rule type is kept
+        where a fold has too few labels to fit.
+    """
+    out = claims.copy()
+    if out.empty:
+        return out
+    feats = type_features(out, authors)
+    fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
+                    make_type_classifier, fallback=feats["rule_type"])
+    out["type"] = fit["prediction"].to_numpy()
+    return out

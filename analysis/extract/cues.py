@@ -23,6 +23,15 @@ nothing, so it is never a fact, whatever evidence it carries
 :func:`cue_hits` records it.  Higher types win: 肯定 in
 在微信已经有几亿用户的时候,...肯定走不下去 keeps the sentence a prediction.
 
+Each type may also list ``patterns``, regular expressions for cues that are
+not a fixed word (可以…尝试, a final 重要); their matches join the type's hits.
+``fact.attribution`` lists the verbs of saying (说, 表示, 称...), reported under
+the ``attribution`` key.  :func:`type_from_hits` and :func:`classify` are the
+cue priority alone; the claims table types a sentence by the coding manual's
+full decision order, with headings, lists and questions
+(:mod:`analysis.extract.rules`), and then by the cross-fitted coder
+(:mod:`analysis.extract.classifier`).
+
 The same lexicon lists the criticism and praise cues that
 :mod:`analysis.themes` uses for the stance of a sentence.
 """
@@ -31,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from analysis import lexicon
@@ -53,7 +63,7 @@ __all__ = [
 TYPES: tuple[str, ...] = lexicon.CLAIM_TYPES
 #: The keys of :func:`cue_hits`, in order.
 HIT_KEYS: tuple[str, ...] = ("recommendation", "recommendation_negative", "prediction", "prediction_weak",
-                             "causal", "fact", "figure", "date", "past", "question")
+                             "causal", "fact", "figure", "date", "past", "question", "attribution")
 
 #: A question: a final question mark, or a final 吗/呢 (headlines drop the mark); closing quotes ignored.
 _QUESTION = re.compile(r"(?:[?？]|[吗呢])[”’」』)）》】\"'\s]*$")
@@ -63,6 +73,16 @@ def _live(text: str, cue: str, false_words: Iterable[str]) -> list[tuple[int, in
     """The occurrences of ``cue`` that are not inside one of its false cues."""
     blocked = [s for w in false_words for s in occurrences(text, w)]
     return [s for s in occurrences(text, cue) if not inside(s, blocked)]
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _pattern_hits(sentence: str, patterns: tuple[str, ...]) -> list[str]:
+    """The text of every match of the section's ``patterns`` (regular expressions)."""
+    return [m.group(0) for rx in _compiled(tuple(patterns)) for m in rx.finditer(sentence)]
 
 
 def _disposal(text: str, end: int, markers: Iterable[str]) -> bool:
@@ -95,9 +115,11 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
         ``causal``, ``fact``, ``figure``
         (:func:`~analysis.extract.evidence.sentence_figures`), ``date``
         (:func:`~analysis.extract.evidence.concrete_dates`), ``past``
-        (:func:`~analysis.extract.evidence.past_events`) and ``question`` (the
-        final ``?``/吗/呢 of a question); values are sorted lists of the
-        strings that matched (with repeats).
+        (:func:`~analysis.extract.evidence.past_events`), ``question`` (the
+        final ``?``/吗/呢 of a question) and ``attribution`` (verbs of saying,
+        ``fact.attribution``); values are sorted lists of the strings that
+        matched (with repeats).  The matches of each type's ``patterns``
+        (regular expressions) join that type's list.
 
     Raises
     ------
@@ -140,6 +162,11 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
         sec = cues[kind]
         for cue in sec["cues"]:
             out[kind].extend(cue for _ in _live(sentence, cue, sec.get("false_cues", {}).get(cue, [])))
+    for kind in ("recommendation", "prediction", "causal", "fact"):
+        out[kind].extend(_pattern_hits(sentence, cues[kind].get("patterns", ())))
+    fact = cues["fact"]
+    for cue in fact.get("attribution", ()):
+        out["attribution"].extend(cue for _ in _live(sentence, cue, fact.get("false_cues", {}).get(cue, [])))
     out["figure"] = sentence_figures(sentence)
     out["date"] = concrete_dates(sentence)
     out["past"] = past_events(sentence, cues["fact"]["past_markers"])

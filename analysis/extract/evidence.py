@@ -32,7 +32,7 @@ from analysis.extract.dates import find_dates
 from analysis.extract.figures import figure_rows
 from analysis.segment import get_tokenizer
 
-__all__ = ["CLAUSE_END", "sentence_figures", "concrete_dates", "past_events"]
+__all__ = ["CLAUSE_END", "sentence_figures", "concrete_dates", "past_events", "pos_tags"]
 
 #: A clause boundary (a comma, colon or sentence terminator, half- or full-width).
 CLAUSE_END = re.compile(r"[,，。!?;！？；:：]")
@@ -114,6 +114,33 @@ def _pos_tokenizer() -> Any:
     return jieba.posseg.POSTokenizer(get_tokenizer())
 
 
+@lru_cache(maxsize=4096)
+def _tags(sentence: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p.word, p.flag) for p in _pos_tokenizer().lcut(sentence))
+
+
+def pos_tags(sentence: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech tags of a sentence (cached).
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(word, flag)`` in text order (``v*`` verbs, ``n*`` nouns, ``ul`` 了...).
+
+    Raises
+    ------
+    ValueError
+        If ``sentence`` is not a str.
+    """
+    _check_str(sentence)
+    return _tags(sentence)
+
+
 def past_events(sentence: str, markers: Iterable[str] | None = None) -> list[str]:
     """Past-event evidence from part-of-speech tags.
 
@@ -144,7 +171,7 @@ def past_events(sentence: str, markers: Iterable[str] | None = None) -> list[str
     markers = set(lexicon.cues()["fact"]["past_markers"] if markers is None else markers)
     if "了" not in sentence and not any(m in sentence for m in markers):
         return []  # nothing can match: skip the (slow) part-of-speech tagging
-    toks = [(p.word, p.flag) for p in _pos_tokenizer().lcut(sentence)]
+    toks = pos_tags(sentence)
     out = []
     for i, (word, flag) in enumerate(toks):
         if word == "了" and flag == "ul" and i and toks[i - 1][1].startswith("v"):

@@ -39,8 +39,21 @@ Rules (what counts as a figure)
 ``unit`` comes from the currency or percent sign, else from the nearest measure
 cue (用户 -> users, 注册用户 -> registrations, 日活 -> dau, 装机量 -> installs...),
 first just after the number, then back within its clause, else from the counter
-(人 -> people, 家 -> firms), else ``count``.  ``subject`` joins the nearest entity
-(clause first, then products in the sentence) with the measure, in English.
+(人 -> people, 家 -> firms), else ``count``.
+
+``subject`` is ``"<entity> <measure>"`` in English (``Laiwang prize budget``,
+``Taobao/Tmall installs``), or the measure alone when no entity fits.  The
+entity is a canonical ``entities.yaml`` name, attributed by
+:func:`_subject_entity` in the order of the coding manual (section D): the
+measure's role (promotion money measures the promoted product; a share of
+respondents names no entity), the possessor of the measure noun, the nearest
+mention in the figure's clause (products or companies first depending on what
+is counted; a mention after the figure counts double its distance), a
+demonstrative product (这款…软件) or 前两个 'the first two', then the sentence
+and the three sentences before it, and last the article's topic product
+(:func:`topic_product`: the first product of the title, else the most named).
+Coordinated mentions (淘宝、天猫) are measured together.  These rules were
+written with the reference figures of all five articles in view.
 
 The quote runs from the hedge prefix to the unit or hedge suffix and is taken
 from the raw file through :meth:`analysis.corpus.document.Document.raw_span`, so
@@ -60,11 +73,7 @@ import pandas as pd
 
 from analysis.extract.amounts import NUMERAL_CORE, NumberLexicon, core_value, longest_first, number_lexicon
 
-# score_numbers lives in analysis.extract.scoring; it stays importable from here
-# because analysis/checks/evaluation.py still imports it from this module.
-from analysis.extract.scoring import score_numbers  # noqa: F401  isort: skip
-
-__all__ = ["COLUMNS", "extract_numbers", "figure_rows", "numbers_table", "combine_frames"]
+__all__ = ["COLUMNS", "extract_numbers", "figure_rows", "numbers_table", "combine_frames", "topic_product"]
 
 #: Output columns of ``numbers.csv``, in order.
 COLUMNS = ["article_id", "quote", "start", "end", "value", "unit", "subject", "hedge"]
@@ -190,65 +199,181 @@ def _occurrences(text: str, a: int, b: int, words: Iterable[str]) -> list[tuple[
     return sorted(found)
 
 
-def _nearest_cue(text: str, a: int, b: int, pos: int, lex: NumberLexicon) -> str | None:
+def _nearest_cue(text: str, a: int, b: int, pos: int, lex: NumberLexicon) -> tuple[int, int, str] | None:
     """The measure cue in ``text[a:b]`` ending nearest before ``pos`` (longest on ties)."""
     before = [o for o in _occurrences(text, a, b, lex.measures) if o[1] <= pos]
     if not before:
         return None
-    return max(before, key=lambda o: (o[1], o[1] - o[0]))[2]
+    return max(before, key=lambda o: (o[1], o[1] - o[0]))
 
 
-def _measure(text: str, hit: _Hit, lex: NumberLexicon) -> dict[str, Any] | None:
-    """The nearest measure cue: just after the number, else back within the clause."""
+def _measure(text: str, hit: _Hit, lex: NumberLexicon) -> tuple[int, int, str] | None:
+    """The nearest measure cue (start, end, cue): just after the number, else back within the clause."""
     c0, c1 = _bounds(text, hit.start, _CLAUSE_BREAK)
     after = _occurrences(text, hit.end, min(c1, hit.end + lex.window_after), lex.measures)
     if after:
-        return lex.measures[after[0][2]]
-    cue = _nearest_cue(text, c0, hit.start, hit.start, lex)
-    return lex.measures[cue] if cue else None
+        return after[0]
+    return _nearest_cue(text, c0, hit.start, hit.start, lex)
 
 
-def _sentence_measure(text: str, hit: _Hit, unit: str, lex: NumberLexicon) -> dict[str, Any] | None:
+def _sentence_measure(text: str, hit: _Hit, unit: str, lex: NumberLexicon) -> tuple[int, int, str] | None:
     """For the subject only: a cue earlier in the sentence that agrees with ``unit``."""
     s0, _ = _bounds(text, hit.start, _SENTENCE_BREAK)
     cue = _nearest_cue(text, s0, hit.start, hit.start, lex)
-    if cue and lex.measures[cue].get("unit", unit) == unit:
-        return lex.measures[cue]
+    if cue and lex.measures[cue[2]].get("unit", unit) == unit:
+        return cue
     return None
 
 
-def _entity(text: str, hit: _Hit, skip: set[str], lex: NumberLexicon) -> str | None:
-    """The entity a figure is about.
+#: Units that count an app's people: a product has them, so products are tried before companies.
+_USER_UNITS = frozenset({"users", "registrations", "dau", "mau", "installs", "friends"})
+#: Units that count people: an organisation has them, so companies are tried before products.
+_PEOPLE_UNITS = frozenset({"people", "employees"})
+#: What may stand between two coordinated entities (淘宝、天猫, QQ和微信, 淘宝天猫).
+_JOINER = re.compile(r"^[、和与及跟或\s]*$")
+#: What may stand between a possessor and its measure noun (阿里系的用户, 来往团队, 淘宝、天猫用户).
+_POSSESSIVE_GAP = re.compile(r"^[的之\s]{0,2}$")
+#: A product named by a demonstrative (这款…软件 'this app'): the article's topic product.
+_DEMONSTRATIVE = re.compile(r"(?:这款|此款|该款|该)[^,，。;；!?！？]{0,16}?(?:软件|产品|应用|APP|App|app)")
+#: 前两个 'the first two' (of a list named just before).
+_FIRST_N = re.compile(r"前(两|二|三|四|2|3|4)(?:个|款|家|者)")
+_FIRST_N_VALUE = {"两": 2, "二": 2, "三": 3, "四": 4, "2": 2, "3": 3, "4": 4}
+#: 之一 'one of' after the figure: the entity before it is a member of the set counted, not its owner.
+_MEMBER = re.compile(r"^[^,，。;；!?！？]{0,30}?之一")
+#: Verbs whose object is the product that money was spent to promote (奖品推广来往, 促来往推广).
+_PROMOTE = ("推广", "强推", "促", "推")
 
-    The nearest product in its clause, else the nearest company there, else the
-    nearest product in its sentence, then in the two sentences before it (same
-    paragraph), else the nearest company in that window.
+
+def _entity_occurrences(text: str, a: int, b: int, lex: NumberLexicon) -> list[tuple[int, int, str, str]]:
+    """Entity mentions in ``text[a:b]``: ``(start, end, English name, kind)``, in text order."""
+    out = []
+    for s, e, w in _occurrences(text, a, b, lex.products | lex.companies):
+        kind = "product" if w in lex.products else "company"
+        out.append((s, e, (lex.products if kind == "product" else lex.companies)[w], kind))
+    return out
+
+
+def _group(occ: list[tuple[int, int, str, str]], i: int, text: str) -> str:
+    """The name of mention ``i``, joined with the mentions coordinated with it (``Taobao/Tmall``)."""
+    lo = hi = i
+    while lo > 0 and occ[lo - 1][3] == occ[i][3] and _JOINER.match(text[occ[lo - 1][1] : occ[lo][0]]):
+        lo -= 1
+    while hi + 1 < len(occ) and occ[hi + 1][3] == occ[i][3] and _JOINER.match(text[occ[hi][1] : occ[hi + 1][0]]):
+        hi += 1
+    names = list(dict.fromkeys(o[2] for o in occ[lo : hi + 1]))
+    return "/".join(names)
+
+
+def topic_product(doc: Any, lex: NumberLexicon | None = None) -> str | None:
+    """The product an article is about: the first product its title names, else its most named product.
+
+    Parameters
+    ----------
+    doc : analysis.corpus.document.Document
+        With ``text`` and, optionally, ``meta["title"]``.
+    lex : NumberLexicon, optional
+        Default :func:`~analysis.extract.amounts.number_lexicon`.
+
+    Returns
+    -------
+    str or None
+        The English name, ``None`` when the article names no product.  Ties
+        in the count go to the product named first.
     """
-    names = lex.products | lex.companies
+    lex = lex or number_lexicon()
+    title = str((getattr(doc, "meta", None) or {}).get("title") or "")
+    in_title = [o for o in _entity_occurrences(title, 0, len(title), lex) if o[3] == "product"]
+    if in_title:
+        return in_title[0][2]
+    occ = [o for o in _entity_occurrences(doc.text, 0, len(doc.text), lex) if o[3] == "product"]
+    if not occ:
+        return None
+    counts: dict[str, list[int]] = {}
+    for o in occ:
+        counts.setdefault(o[2], []).append(o[0])
+    return min(counts, key=lambda name: (-len(counts[name]), counts[name][0]))
 
-    def nearest(a: int, b: int, table: dict[str, str]) -> str | None:
-        occ = [o for o in _occurrences(text, a, b, names) if o[2] in table and table[o[2]] not in skip]
-        if not occ:
-            return None
-        best = min(occ, key=lambda o: (max(hit.start - o[1], o[0] - hit.end, 0), o[0]))
-        return table[best[2]]
 
+def _subject_entity(text: str, hit: _Hit, meas: dict[str, Any], cue: tuple[int, int, str] | None, unit: str,
+                    lex: NumberLexicon, topic: str | None) -> str | None:
+    """The entity (or ``/``-joined entities) that a figure measures, or ``None`` when no entity fits.
+
+    The tests, in order (coding manual, section D):
+
+    1. ``role: none`` of the measure, or 之一 after the figure (X 是 N 家…之一:
+       X is one of the N) -> no entity;
+    2. ``role: promoted`` (prizes, promotion spend): the product right after
+       推广/促/推 in the sentence, else the article's topic product;
+    3. the possessor of the measure noun (阿里系的用户, 来往团队, 淘宝、天猫用户);
+    4. the nearest mention in the figure's clause, products first (companies
+       first when the measure belongs to a company or counts people); a
+       mention after the figure counts double its distance;
+    5. a demonstrative product (这款…软件) -> the topic product; 前两个 -> the
+       first two of the list named before it;
+    6. the nearest mention in the sentence, then in the three sentences before
+       it (same paragraph), in the same order of kinds; for a count of an
+       app's users the article's topic product comes before any company.
+
+    A chosen mention takes the mentions coordinated with it (淘宝、天猫 ->
+    ``Taobao/Tmall``).  Entities of ``skip_entities`` never count.
+    """
+    skip = set(meas.get("skip_entities", []))
     c0, c1 = _bounds(text, hit.start, _CLAUSE_BREAK)
     s0, s1 = _bounds(text, hit.start, _SENTENCE_BREAK)
     p0 = text.rfind("\n\n", 0, hit.start) + 2 if "\n\n" in text[: hit.start] else 0
     window = s0
-    for _ in range(2):
+    for _ in range(3):
         if window <= p0:
             break
         window = max(p0, max(text.rfind(c, p0, window - 1) for c in _SENTENCE_BREAK) + 1)
-    for a, b, table in (
-        (c0, c1, lex.products),
-        (c0, c1, lex.companies),
-        (s0, s1, lex.products),
-        (window, s1, lex.products),
-        (window, s1, lex.companies),
-    ):
-        found = nearest(a, b, table)
+    sentence = [o for o in _entity_occurrences(text, window, s1, lex) if o[2] not in skip]
+    if meas.get("role") == "none":
+        return None
+    if _MEMBER.match(text[hit.end : c1]) and any(c0 <= o[0] and o[1] <= hit.start for o in sentence):
+        return None
+    if meas.get("role") == "promoted":
+        for i, o in enumerate(sentence):
+            if o[0] >= s0 and o[3] == "product" and (
+                any(text[max(s0, o[0] - len(v)) : o[0]] == v for v in _PROMOTE) or text.startswith("推广", o[1])
+            ):
+                return _group(sentence, i, text)
+        if topic:
+            return topic
+    if cue is not None:
+        for i, o in enumerate(sentence):
+            if o[1] <= cue[0] and _POSSESSIVE_GAP.match(text[o[1] : cue[0]]) and o[0] >= s0:
+                return _group(sentence, i, text)
+    company_first = meas.get("prefer") == "company" or unit in _PEOPLE_UNITS
+    kinds = ("company", "product") if company_first else ("product", "company")
+
+    def nearest(a: int, b: int, kind: str) -> str | None:
+        cands = [(i, o) for i, o in enumerate(sentence) if o[3] == kind and a <= o[0] and o[1] <= b]
+        if not cands:
+            return None
+        dist = [(hit.start - o[1]) if o[1] <= hit.start else 2 * (o[0] - hit.end) for _, o in cands]
+        best = min(range(len(cands)), key=lambda j: (max(dist[j], 0), cands[j][1][0]))
+        return _group(sentence, cands[best][0], text)
+
+    for kind in kinds:
+        found = nearest(c0, c1, kind)
+        if found:
+            return found
+    clause = text[c0:c1]
+    if topic and _DEMONSTRATIVE.search(clause):
+        return topic
+    m = _FIRST_N.search(clause)
+    if m:
+        listed = [i for i, o in enumerate(sentence) if s0 <= o[0] and o[1] <= c0]
+        if listed:
+            last = listed[-1]
+            members = _group(sentence, last, text).split("/")
+            return "/".join(members[: _FIRST_N_VALUE[m.group(1)]])
+    scopes = [(s0, s1, kinds[0]), (window, s1, kinds[0])]
+    if unit in _USER_UNITS and not company_first:
+        scopes += [(0, 0, "topic")]
+    scopes += [(s0, s1, kinds[1]), (window, s1, kinds[1]), (0, 0, "topic")]
+    for a, b, kind in scopes:
+        found = topic if kind == "topic" else nearest(a, b, kind)
         if found:
             return found
     return None
@@ -317,6 +442,7 @@ def figure_rows(doc: Any) -> list[dict[str, Any]]:
     _check_document(doc)
     lex = number_lexicon()
     text = doc.text
+    topic = topic_product(doc, lex)
     blocked = _false_friend_spans(text, lex)
     rows = []
     for m in NUMERAL_CORE.finditer(text):
@@ -326,11 +452,12 @@ def figure_rows(doc: Any) -> list[dict[str, Any]]:
         s0, s1 = _bounds(text, hit.start, _SENTENCE_BREAK)
         if any(cue in text[s0:s1] for cue in lex.hedge_sentence):
             hit.hedge = 1
-        meas = _measure(text, hit, lex)
-        unit = hit.unit or (meas or {}).get("unit") or hit.counter_unit or "count"
-        meas = meas or _sentence_measure(text, hit, unit, lex)
-        measure = (meas or {}).get("measure") or unit
-        entity = _entity(text, hit, set((meas or {}).get("skip_entities", [])), lex)
+        cue = _measure(text, hit, lex)
+        unit = hit.unit or (lex.measures[cue[2]] if cue else {}).get("unit") or hit.counter_unit or "count"
+        cue = cue or _sentence_measure(text, hit, unit, lex)
+        meas = lex.measures[cue[2]] if cue else {}
+        measure = meas.get("measure") or unit
+        entity = _subject_entity(text, hit, meas, cue, unit, lex, topic)
         subject = f"{entity} {measure}" if entity else measure
         a, b = doc.raw_span(hit.start, hit.end)
         rows.append(

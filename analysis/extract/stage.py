@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.corpus.document import Document
 from analysis.corpus.documents import map_articles
-from analysis.extract.claims import CLAIM_COLUMNS, claims_frame
+from analysis.extract.claims import CLAIM_COLUMNS, assign_types, claims_frame, load_reference
 from analysis.extract.cues import TYPES
 from analysis.extract.figures import combine_frames, extract_numbers
 from analysis.stage_api import Context
@@ -68,10 +68,15 @@ def _claims_one(doc: Document) -> pd.DataFrame:
 def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     """Split every prepared article into sentences and type each claim.
 
+    The types are the cross-fitted coder's (:func:`analysis.extract.claims.assign_types`):
+    a sentence of an article in the reference coding is typed by the model
+    trained on the other coded articles, any other sentence by the model
+    trained on all of them.
+
     Parameters
     ----------
     inputs : mapping
-        ``corpus`` (only checked to exist: the stage reads the documents).
+        ``corpus`` (its ``author`` column; the stage reads the documents).
     ctx : analysis.stage_api.Context
 
     Returns
@@ -88,7 +93,9 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
     if df.empty:
         raise ValueError("no sentences found in the prepared articles")
-    return {"claims": df}
+    corpus = inputs.get("corpus")
+    authors = dict(zip(corpus["article_id"], corpus["author"].fillna(""), strict=True)) if corpus is not None else {}
+    return {"claims": assign_types(df, load_reference(), authors)}
 
 
 def claims_summary(out: Mapping[str, Any]) -> str:

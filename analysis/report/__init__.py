@@ -10,11 +10,13 @@ what a page displays, and the chapters' notebooks call it (and
 ``display``         what a cell displays (HTML table, Markdown, PNG) with stable reprs
 ``facts``           every number that a chapter's prose glues, one function per chapter
 ``style``           the figures' theme and CJK font
-``pages``           the article pages (MyST), one anchor per sentence
-``stage``           the ``pages`` pipeline stage
+``pages``           the article pages (MyST): each Chinese sentence, with its anchor, beside its English
+``translations``    which English goes with which sentence, and whether it is current, stale or missing
+``fonts``           the web font: Noto Sans SC subset to the site's characters (WOFF2)
+``stage``           the ``pages`` pipeline stage (article pages, their index, the web font)
+``evidence``        the evidence pages: the claims explorer and the figures table
 ``overview``        the corpus chapter: articles, cleaning, top terms, lengths
 ``argue``           the argue chapter: stance and codebook heatmaps, topic and check tables
-``claims``          the claims explorer
 ``adoption``        the adoption chapter's tables
 ``adoption_plots``  the adoption chapter's figures
 ``compare``         the products, timeline and conclusions chapters

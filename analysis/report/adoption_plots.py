@@ -37,7 +37,7 @@ def _dates(t: np.ndarray) -> pd.DatetimeIndex:
 def _year(t: Any) -> Any:
     """Decimal calendar year of ``t`` years after WeChat's launch."""
     launch = pd.Timestamp(WECHAT_LAUNCH)
-    return launch.year + (launch.dayofyear - 1) / 365.25 + np.asarray(t, dtype=float)
+    return launch.year + (launch.day_of_year - 1) / 365.25 + np.asarray(t, dtype=float)
 
 
 def bass_parameters(fit: pd.DataFrame) -> tuple[float, float, float]:
@@ -97,8 +97,9 @@ def actual_pushes(facts: Mapping[str, Any]) -> list[tuple[float, float, str]]:
     -------
     list of (float, float, str)
     """
-    return [(facts["push_seeds_m"], facts["push_t"], "2013-10: registrations (003)"),
-            (facts["employee_seeds_m"], facts["push_t"], "employees × friends (KPI)")]
+    return [(facts["push_seeds_m"], facts["push_t"], f"the push: {facts['push_seeds_m']:g} million registrations (003)"),
+            (facts["employee_seeds_m"], facts["push_t"],
+             f"the KPI: employees × friends, {facts['employee_seeds_m']:g} million")]
 
 
 def plot_wechat(mau: pd.DataFrame, fit: pd.DataFrame, forecast: pd.DataFrame,
@@ -136,8 +137,8 @@ def plot_wechat(mau: pd.DataFrame, fit: pd.DataFrame, forecast: pd.DataFrame,
             if len(c):
                 ax.plot(pd.to_datetime(c["date"]), c["millions"], marker, color="C3", ms=9, ls="none",
                         label=f"article claim: {kind} (not fitted)")
-    ax.set_ylabel("millions")
-    ax.set_title("微信月活跃用户：Bass 拟合与预测 (WeChat MAU: Bass fit and forecast)")
+    ax.set_ylabel("monthly active users (millions)")
+    ax.set_title("WeChat's monthly active users: Bass fit and forecast")
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     return ax
@@ -170,7 +171,7 @@ def plot_gbm(fit: pd.DataFrame, start: float, duration: float,
     ax.axhline(m, color="k", ls=":", lw=1, label="market potential m (unchanged)")
     ax.set_xlabel("years since launch")
     ax.set_ylabel("adopters (millions)")
-    ax.set_title("广义 Bass 模型：促销只压缩时间 (GBM: a promotion compresses time, not m)")
+    ax.set_title("Generalized Bass model: a promotion compresses time, not the market")
     ax.legend(fontsize=9, loc="lower right")
     fig.tight_layout()
     return ax
@@ -197,7 +198,7 @@ def plot_phase(grid: pd.DataFrame, actual: Sequence[tuple[float, float, str]], v
     x = _year(wide.columns.to_numpy())
     mesh = ax.pcolormesh(x, wide.index.to_numpy(), wide.to_numpy(), cmap="RdYlBu_r", vmin=0, vmax=1,
                          shading="nearest")
-    fig.colorbar(mesh, ax=ax, label="Laiwang's long-run share")
+    fig.colorbar(mesh, ax=ax, label="Laiwang's long-run share (black line: 50%)")
     ax.contour(x, wide.index.to_numpy(), wide.to_numpy(), levels=[0.5], colors="k", linewidths=1)
     for size, timing, label in actual:
         ax.plot([_year(timing)], [size], "w*", ms=16, mec="k")
@@ -205,9 +206,12 @@ def plot_phase(grid: pd.DataFrame, actual: Sequence[tuple[float, float, str]], v
                     ha="right", fontsize=9, color="k",
                     bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8, "lw": 0})
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+    years = np.arange(np.ceil(x.min()), np.floor(x.max()) + 1)
+    ax.set_xticks(years, [f"{y:.0f}" for y in years])
     ax.set_ylabel("users brought in by the push (millions)")
-    ax.set_xlabel("start of the push (year)")
-    ax.set_title("推广规模与时机的相图 (Phase diagram: push size × timing)")
+    ax.set_xlabel("start of the push")
+    ax.set_title("Does a push win? Laiwang's long-run share by push size and start")
     fig.tight_layout()
     return ax
 
@@ -234,16 +238,17 @@ def plot_cascades(df: pd.DataFrame) -> Any:
             ax.plot(100 * s["seed_share"], s["final_share"], "--", color=f"C{i}", alpha=0.6,
                     label=f"{how}: final adopters")
         ax.set_xscale("log")
-        ax.set_xlabel("seed budget (% of nodes)")
+        ax.set_xlabel("seed budget (% of people)")
         ax.set_title(g)
     np.atleast_1d(axes)[0].set_ylabel("share")
     np.atleast_1d(axes)[0].legend(fontsize=8)
-    fig.suptitle("分散播种与成簇播种 (Scattered vs clustered seeding)")
+    fig.suptitle("Scattered vs clustered seeding: how many seeded users stay")
     fig.tight_layout()
     return axes
 
 
-def plot_tornado(sens: pd.DataFrame, strategy_id: str) -> Any:
+def plot_tornado(sens: pd.DataFrame, strategy_id: str, title: str | None = None,
+                 labels: Mapping[str, str] | None = None, horizon_months: int | None = None) -> Any:
     """Tornado of one scenario's outcome value over its assumed parameters (low and high end of each range).
 
     Parameters
@@ -251,6 +256,12 @@ def plot_tornado(sens: pd.DataFrame, strategy_id: str) -> Any:
     sens : pandas.DataFrame
         The ``sensitivity`` artefact.
     strategy_id : str
+    title : str, optional
+        The figure's title (default: the strategy id).
+    labels : mapping of str to str, optional
+        Parameter name -> words (default: the names).
+    horizon_months : int, optional
+        When the share is read, for the axis label (default: "outcome value").
 
     Returns
     -------
@@ -264,18 +275,22 @@ def plot_tornado(sens: pd.DataFrame, strategy_id: str) -> Any:
     d = sens[sens["strategy_id"] == strategy_id]
     if d.empty:
         raise ValueError(f"no sensitivity rows for {strategy_id!r}")
+    labels = dict(labels or {})
     base = float(d.loc[d["level"] == "base", "outcome_value"].iloc[0])
     wide = d.pivot(index="parameter", columns="level", values="outcome_value")
     wide["span"] = (wide["high"] - wide["low"]).abs()
     wide = wide.sort_values(["span"], kind="stable")
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(wide) + 1.5))
+    ranges = d.pivot(index="parameter", columns="level", values="value")
+    fig, ax = plt.subplots(figsize=(8.5, 0.55 * len(wide) + 1.8))
     y = np.arange(len(wide))
-    ax.barh(y, wide["low"] - base, left=base, color="C0", label="low end of range")
-    ax.barh(y, wide["high"] - base, left=base, color="C3", alpha=0.7, label="high end of range")
-    ax.axvline(base, color="k", lw=1)
-    ax.set_yticks(y, wide.index)
-    ax.set_xlabel("outcome value")
-    ax.set_title(f"敏感性分析 (Tornado: {strategy_id})")
+    ax.barh(y, 100 * (wide["low"] - base), left=100 * base, color="C0", label="low end of its range")
+    ax.barh(y, 100 * (wide["high"] - base), left=100 * base, color="C3", alpha=0.7, label="high end of its range")
+    ax.axvline(100 * base, color="k", lw=1)
+    ax.set_yticks(y, [f"{labels.get(p, p)} ({ranges.loc[p, 'low']:g}–{ranges.loc[p, 'high']:g})"
+                      for p in wide.index])
+    ax.set_xlabel(f"Laiwang's share {horizon_months} months after the push (%)" if horizon_months
+                  else "outcome value (%)")
+    ax.set_title(title or f"Sensitivity: {strategy_id}")
     ax.legend(fontsize=9, loc="lower right")
     fig.tight_layout()
     return ax

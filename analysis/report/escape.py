@@ -21,6 +21,10 @@ that :mod:`analysis.report` emits passes through one of these functions:
     An absolute ``http(s)`` URL, or ``None``: anything else is shown as text.
 :func:`link`
     An ``<a>`` element built from a generated href and a label, both escaped.
+:func:`zh_quote`
+    A Chinese sentence quoted with its English: ``<span lang="zh" class="zh-quote">``
+    followed by ``<span class="en">``, the book's one bilingual markup (its
+    browser test checks that every quote on a page has its English).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["esc", "md_escape", "heading_text", "safe_url", "link", "zh_span"]
+__all__ = ["esc", "md_escape", "heading_text", "safe_url", "link", "zh_span", "en_span", "zh_quote"]
 
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _WS = re.compile(r"\s+")
@@ -173,3 +177,61 @@ def zh_span(text: object) -> str:
     str
     """
     return f'<span lang="zh">{esc(text)}</span>'
+
+
+#: What an English span says about its translation, by status (see :mod:`analysis.report.translations`).
+STALE_NOTE = "(translation out of date)"
+MISSING_NOTE = "(no English translation yet)"
+
+
+def en_span(en: object, status: str = "current") -> str:
+    """The English of a sentence, escaped, in ``<span class="en" lang="en">``.
+
+    Parameters
+    ----------
+    en : object
+        The English text.
+    status : {"current", "stale", "missing"}, default "current"
+        A stale translation is shown with :data:`STALE_NOTE`; a missing one
+        (or an empty text) as :data:`MISSING_NOTE`, with the class ``missing``.
+
+    Returns
+    -------
+    str
+        One line of HTML.
+    """
+    text = esc(en).strip()
+    if status == "missing" or not text:
+        return f'<span class="en missing" lang="en">{esc(MISSING_NOTE)}</span>'
+    if status == "stale":
+        text += f' <span class="stale-note">{esc(STALE_NOTE)}</span>'
+    return f'<span class="en" lang="en">{text}</span>'
+
+
+def zh_quote(zh: object, en: object, status: str = "current", *, mark: tuple[int, int] | None = None) -> str:
+    """A Chinese sentence and its English, next to each other (one line of HTML).
+
+    Parameters
+    ----------
+    zh : object
+        The Chinese sentence (untrusted: escaped).
+    en : object
+        Its English (escaped), see :func:`en_span`.
+    status : {"current", "stale", "missing"}, default "current"
+        The translation's status.
+    mark : tuple of int, optional
+        ``(start, end)`` offsets of a part of ``zh`` to highlight with ``<mark>``
+        (a quoted figure).
+
+    Returns
+    -------
+    str
+        ``<span lang="zh" class="zh-quote">…</span><span class="en" lang="en">…</span>``.
+    """
+    text = "" if _is_missing(zh) else str(zh)
+    if mark is not None and 0 <= mark[0] < mark[1] <= len(text):
+        a, b = mark
+        body = f"{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}"
+    else:
+        body = esc(text)
+    return f'<span lang="zh" class="zh-quote">{body}</span>{en_span(en, status)}'

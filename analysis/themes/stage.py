@@ -1,4 +1,13 @@
-"""The ``themes`` stage: the topic model, its stability, its agreement with the codebook, and stance."""
+"""The ``themes`` stage: the topic model, its stability, its agreement with the codebook, and stance.
+
+The stance tables come from the automatic stance coder
+(:mod:`analysis.themes.stance_model`), cross-fitted by article against the
+reference coding (``data/lexicon/labels/reference``): a reference article is
+coded by the coder fit without it, any other article by the coder fit on all
+of them.  The reference only measures the coder (``stance_evaluation``, and
+the ``reference_stance`` column of ``strategy_stance``); it never replaces
+its output.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +16,48 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import lexicon
 from analysis.stage_api import Context
 from analysis.themes.codebook import topic_codebook
 from analysis.themes.model import N_TOPICS, ThemeModel, topic_tokens
 from analysis.themes.stability import stability_score, topic_stability
-from analysis.themes.stance import STANCES, strategy_stance
+from analysis.themes.stance import STANCES, repeats, sentence_table, strategy_stance
+from analysis.themes.stance_model import cross_fit, prepare, reference_pairs, stance_of_pairs
+from analysis.themes.stance_scores import stance_scores
 
-__all__ = ["themes", "themes_summary"]
+__all__ = ["themes", "themes_summary", "stance_tables"]
+
+
+def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """The three stance artefacts from the typed sentences.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        The typed sentences (``claims.csv``).
+    coding : mapping, optional
+        :func:`analysis.lexicon.coding` output (default: the reference).
+
+    Returns
+    -------
+    dict
+        ``sentence_stance`` (the cross-fitted sentence coding), ``strategy_stance`` (the article
+        cells, with the reference cell where there is one) and ``stance_evaluation`` (the held-out
+        scores).
+    """
+    coding = coding if coding is not None else lexicon.coding("reference")
+    prep = prepare(claims)
+    sentences = sentence_table(cross_fit(claims, coding, prep=prep))
+    articles = sorted(prep["claims"]["article_id"].unique())
+    cells = strategy_stance(sentences, articles, repeated=repeats(prep["claims"]), reference=coding["cells"])
+    gold = reference_pairs(coding, prep["claims"])
+    ref_speakers = {r["claim_id"]: r["speaker"] for r in coding["sentences"] if r["claim_id"] in gold.attrs["coded"]}
+    scores = stance_scores(cells, sentences, gold, prep["speaker"], ref_speakers, stance_of_pairs(prep, gold))
+    return {"sentence_stance": sentences, "strategy_stance": cells, "stance_evaluation": scores}
 
 
 def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
-    """Fit the topic model on the sentences and derive every theme table.
+    """Fit the topic model on the sentences and derive every theme and stance table.
 
     Parameters
     ----------
@@ -29,7 +69,8 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``themes``, ``theme_stability``, ``topic_codebook`` and ``strategy_stance``.
+        ``themes``, ``theme_stability``, ``topic_codebook``, ``strategy_stance``,
+        ``sentence_stance`` and ``stance_evaluation``.
     """
     claims: pd.DataFrame = inputs["claims"]
     docs = topic_tokens(claims["sentence_clean"])
@@ -40,13 +81,13 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         "themes": terms,
         "theme_stability": stab,
         "topic_codebook": topic_codebook(model.transform(docs), claims, terms),
-        "strategy_stance": strategy_stance(claims),
+        **stance_tables(claims),
         "_n_topics": model.n_topics,
     }
 
 
 def themes_summary(out: Mapping[str, Any]) -> str:
-    """One line: topics, stability and the stance counts.
+    """One line: topics, stability, the stance counts and the held-out cell agreement.
 
     Parameters
     ----------
@@ -58,5 +99,11 @@ def themes_summary(out: Mapping[str, Any]) -> str:
     str
     """
     counts = out["strategy_stance"]["stance"].value_counts()
-    return (f"themes: {out['_n_topics']} topics, stability {stability_score(out['theme_stability']):.2f}; stance "
+    line = (f"themes: {out['_n_topics']} topics, stability {stability_score(out['theme_stability']):.2f}; stance "
             + ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STANCES))
+    ev = out["stance_evaluation"]
+    overall = ev[(ev["article_id"] == "all") & (ev["field"] == "cell")].set_index("metric")["value"]
+    if len(overall):
+        line += (f"; held-out cell agreement {overall.get('agreement', float('nan')):.2f}, "
+                 f"{int(overall.get('reversals', 0))} reversals")
+    return line

@@ -1,108 +1,195 @@
 """Stance: does each article support, criticise or merely report each strategy?
 
-The stance of one sentence towards the strategies it touches (its ``themes``;
-see :mod:`analysis.themes.codebook`) is (:func:`sentence_stance`):
+The sentence-level machine coding comes from the cross-fitted coder of
+:mod:`analysis.themes.stance_model` (which strategies a sentence addresses,
+and the author's stance on each).  This module turns it into the article
+cells with the rule of the coding manual (``book/appendix/codebook.md``,
+section E and clarification 1), :func:`cell_stance`:
 
-1. a recommendation with positive polarity *supports* them;
-2. a negated (prohibitive) recommendation, or a sentence with a criticism cue
-   (失败, 愚蠢, 问题, 揠苗助长...), *criticises* them;
-3. any other sentence *reports* them.
+1. no sentence of the article addresses the strategy: ``absent``;
+2. every addressing sentence ``reports``: ``reports``;
+3. only one of ``supports`` and ``criticises`` occurs: that side;
+4. both occur: the side with more sentences (a repeated passage counts once);
+5. a tie: the side whose last sentence comes later.
 
-An article's stance on a strategy (:func:`strategy_stance`) is the majority
-of its *supports* and *criticises* sentences on it (a tie, or neither, gives
-*reports*); no sentence at all gives *absent*.  The evidence column lists the
-claim ids behind the stance.
+:func:`strategy_stance` writes the cells with their counts and evidence
+sentences, next to the reference cell where an article has one;
+:func:`sentence_table` writes the sentence-level coding behind them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis import lexicon
-from analysis.themes.codebook import theme_sets
+from analysis.themes.targets import claim_order
 
-__all__ = ["STANCES", "sentence_stance", "strategy_stance", "stance_matrix"]
+__all__ = ["STANCES", "cell_stance", "repeats", "sentence_table", "strategy_stance", "stance_matrix",
+           "SENTENCE_COLUMNS", "CELL_COLUMNS"]
 
-STANCES: tuple[str, ...] = ("supports", "criticises", "reports", "absent")
+STANCES: tuple[str, ...] = lexicon.CELL_STANCES
+#: Columns of :func:`sentence_table` (the ``sentence_stance`` artefact).
+SENTENCE_COLUMNS = ["claim_id", "article_id", "strategy_id", "stance", "speaker", "carried", "p_topic", "evidence",
+                    "fold"]
+#: Columns of :func:`strategy_stance` (the ``strategy_stance`` artefact).
+CELL_COLUMNS = ["strategy", "article_id", "stance", "n_supports", "n_criticises", "n_reports", "evidence",
+                "reference_stance", "checked"]
 
 
-def sentence_stance(type_: str, polarity: str, criticism: str) -> str:
-    """Stance of one sentence towards the strategies it touches (see module notes).
+def cell_stance(stances: Sequence[str]) -> str:
+    """The article's cell from its sentences' stances on one strategy (see the module notes).
 
     Parameters
     ----------
-    type_ : str
-        The claim type.
-    polarity : str
-        ``positive``, ``negative`` or ``""`` (recommendations only).
-    criticism : str
-        The criticism cues found in the sentence (``""`` for none).
+    stances : sequence of str
+        ``supports``, ``criticises`` or ``reports``, one per addressing sentence in reading order,
+        repeats already dropped.
 
     Returns
     -------
     str
-        ``supports``, ``criticises`` or ``reports``.
-    """
-    if type_ == "recommendation" and polarity == "positive":
-        return "supports"
-    if (type_ == "recommendation" and polarity == "negative") or (isinstance(criticism, str) and criticism):
-        return "criticises"
-    return "reports"
-
-
-def strategy_stance(claims: pd.DataFrame, strategies: Sequence[str] | None = None) -> pd.DataFrame:
-    """Stance of every article on every strategy, with the evidence claim ids.
-
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        ``claims.csv``: needs ``claim_id, article_id, type, polarity,
-        criticism, themes``.
-    strategies : sequence of str, optional
-        Strategy ids (default: the codebook's, in file order).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``strategy, article_id, stance, n_supports, n_criticises, n_reports,
-        evidence``, sorted by strategy then article.
+        One of :data:`STANCES`.
 
     Raises
     ------
     ValueError
-        If ``claims`` lacks one of the needed columns.
+        On a stance that is not a sentence stance.
     """
-    need = {"claim_id", "article_id", "type", "polarity", "criticism", "themes"}
-    missing = sorted(need - set(claims.columns))
+    bad = sorted(set(stances) - set(lexicon.SENTENCE_STANCES))
+    if bad:
+        raise ValueError(f"unknown sentence stances {bad}")
+    if not stances:
+        return "absent"
+    n_sup, n_crit = stances.count("supports"), stances.count("criticises")
+    if n_sup == n_crit == 0:
+        return "reports"
+    if n_sup != n_crit:
+        return "supports" if n_sup > n_crit else "criticises"
+    last = [s for s in stances if s != "reports"][-1]
+    return last
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def repeats(claims: pd.DataFrame, *, min_chars: int = 20, similarity: float = 0.8) -> dict[str, str]:
+    """Sentences that repeat an earlier sentence of the same article (manual F9).
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        Needs ``claim_id, article_id, sentence_clean``.
+    min_chars : int
+        Shorter sentences are never repeats (headings and list items recur by chance).
+    similarity : float
+        Jaccard similarity of the character bigrams at or above which two sentences are one passage.
+
+    Returns
+    -------
+    dict
+        Claim id of a repeat -> claim id of the sentence it repeats.
+    """
+    out: dict[str, str] = {}
+    for _, g in claims.groupby("article_id", sort=True):
+        g = g.assign(_pos=[claim_order(c) for c in g["claim_id"]]).sort_values("_pos")
+        seen: list[tuple[str, set[str]]] = []
+        for cid, text in zip(g["claim_id"], g["sentence_clean"].fillna(""), strict=True):
+            grams = _bigrams(text)
+            if len(text) >= min_chars:
+                for first, other in seen:
+                    if len(grams | other) and len(grams & other) / len(grams | other) >= similarity:
+                        out[cid] = out.get(first, first)
+                        break
+                seen.append((cid, grams))
+    return out
+
+
+def sentence_table(coded: pd.DataFrame) -> pd.DataFrame:
+    """The sentence-level machine coding: one row per tagged (sentence, strategy) pair.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        :func:`analysis.themes.stance_model.cross_fit` output.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SENTENCE_COLUMNS`: ``speaker`` (``author`` or ``quoted:<party>``), ``carried``
+        (the topic comes from the sentence before), ``p_topic`` (the tagger's probability),
+        ``evidence`` (the scoped cues behind the stance) and ``fold`` (the held-out article; ``all``
+        for an article outside the reference), sorted by article, sentence and strategy.
+    """
+    t = coded[coded["tagged"].astype(bool)].copy()
+    if t.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SENTENCE_COLUMNS})
+    t["_pos"] = [claim_order(c) for c in t["claim_id"]]
+    t = t.sort_values(["article_id", "_pos", "strategy_id"], ignore_index=True)
+    return t[SENTENCE_COLUMNS].astype({"carried": bool, "p_topic": float})
+
+
+def strategy_stance(sentences: pd.DataFrame, articles: Sequence[str], *,
+                    strategies: Sequence[str] | None = None, repeated: Mapping[str, str] | None = None,
+                    reference: Sequence[Mapping[str, str]] | None = None) -> pd.DataFrame:
+    """Every article's stance on every strategy, with counts, evidence and the reference cell.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        :func:`sentence_table` output (``claim_id, article_id, strategy_id, stance``).
+    articles : sequence of str
+        Every article id (an article with no tagged sentence still gets its absent cells).
+    strategies : sequence of str, optional
+        Strategy ids (default: the codebook's, in file order).
+    repeated : mapping, optional
+        :func:`repeats` output: those sentences are not counted.
+    reference : sequence of dict, optional
+        The reference cells (``article_id, strategy_id, stance``); an article with reference
+        cells is ``checked``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CELL_COLUMNS`, sorted by strategy then article.  ``evidence`` lists the claim ids
+        behind the stance (the winning side, or every sentence of a ``reports`` cell).
+
+    Raises
+    ------
+    ValueError
+        If ``sentences`` lacks a needed column.
+    """
+    need = {"claim_id", "article_id", "strategy_id", "stance"}
+    missing = sorted(need - set(sentences.columns))
     if missing:
-        raise ValueError(f"claims table lacks columns {missing}")
+        raise ValueError(f"sentence table lacks columns {missing}")
     ids = list(strategies) if strategies is not None else [s["id"] for s in lexicon.strategies()]
-    cl = claims.fillna({"polarity": "", "criticism": "", "themes": ""})
-    stance = [sentence_stance(t, p, c) for t, p, c in zip(cl["type"], cl["polarity"], cl["criticism"], strict=True)]
-    sets = theme_sets(cl)
+    repeated = repeated or {}
+    ref = {(r["article_id"], r["strategy_id"]): r["stance"] for r in (reference or [])}
+    checked = {a for a, _ in ref}
+    s = sentences[~sentences["claim_id"].isin(list(repeated))]
+    s = s.assign(_pos=[claim_order(c) for c in s["claim_id"]]).sort_values(["article_id", "_pos"])
+    groups = {k: g for k, g in s.groupby(["strategy_id", "article_id"], sort=False)}
     rows = []
-    for s in ids:
-        for art in sorted(cl["article_id"].unique()):
-            ev: dict[str, list[str]] = {k: [] for k in STANCES[:3]}
-            for cid, a, st, ts in zip(cl["claim_id"], cl["article_id"], stance, sets, strict=True):
-                if a == art and s in ts:
-                    ev[st].append(cid)
-            n_sup, n_crit, n_rep = len(ev["supports"]), len(ev["criticises"]), len(ev["reports"])
-            if n_sup + n_crit + n_rep == 0:
-                verdict, evidence = "absent", []
-            elif n_sup > n_crit:
-                verdict, evidence = "supports", ev["supports"]
-            elif n_crit > n_sup:
-                verdict, evidence = "criticises", ev["criticises"]
+    for sid in ids:
+        for art in sorted(set(articles)):
+            g = groups.get((sid, art))
+            seq = list(g["stance"]) if g is not None else []
+            cids = list(g["claim_id"]) if g is not None else []
+            verdict = cell_stance(seq)
+            if verdict in ("supports", "criticises"):
+                evidence = [c for c, st in zip(cids, seq, strict=True) if st == verdict]
             else:
-                verdict, evidence = "reports", ev["supports"] + ev["criticises"] + ev["reports"]
-            key = lambda c: int(c.rsplit(":", 1)[1])  # noqa: E731
-            rows.append({"strategy": s, "article_id": art, "stance": verdict, "n_supports": n_sup,
-                         "n_criticises": n_crit, "n_reports": n_rep, "evidence": ";".join(sorted(evidence, key=key))})
-    return pd.DataFrame(rows).sort_values(["strategy", "article_id"], ignore_index=True)
+                evidence = cids
+            rows.append({"strategy": sid, "article_id": art, "stance": verdict,
+                         "n_supports": seq.count("supports"), "n_criticises": seq.count("criticises"),
+                         "n_reports": seq.count("reports"), "evidence": ";".join(evidence),
+                         "reference_stance": ref.get((art, sid), ""), "checked": art in checked})
+    out = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    return out.sort_values(["strategy", "article_id"], ignore_index=True)
 
 
 def stance_matrix(stance: pd.DataFrame) -> pd.DataFrame:

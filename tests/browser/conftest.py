@@ -7,12 +7,17 @@ search page needs HTTP, not ``file://``) and opened with Playwright driving the
 system Chromium (``/usr/bin/chromium``; ``playwright install`` cannot
 download here).
 
+A second browser, :func:`bare_browser`, sees no CJK font at all (its
+fontconfig lists only matplotlib's DejaVu fonts), so that the tests can show
+that the book's own web font draws every Chinese character.
+
 Without Chromium or Playwright the browser tests are skipped with a reason,
 unless ``REQUIRE_BROWSER=1`` (set by ``make browser``), where that is a failure.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import http.server
 import os
@@ -25,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from analysis import config
 
@@ -39,6 +45,49 @@ LOCAL_HOSTS = {"127.0.0.1"}
 #: (``const THEBE_JS_URL = ...``) twice on every page; the second copy throws,
 #: harmlessly, since the first one defined the constants.
 KNOWN_PAGE_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
+
+
+def _toc(toc: Path) -> dict:
+    return yaml.safe_load(toc.read_text(encoding="utf-8"))
+
+
+def toc_pages(site: Path, toc: Path = config.PROJ_ROOT / "_toc.yml") -> list[str]:
+    """Every page of the toc, as paths relative to the site (``book/intro.html``), in toc order."""
+    data = _toc(toc)
+    out = [data["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                out.append(entry["file"])
+            if "glob" in entry:
+                found = sorted(str(p.relative_to(site).with_suffix("")) for p in site.rglob("*.html"))
+                out.extend(f for f in found if fnmatch.fnmatch(f, entry["glob"]))
+            walk(entry.get("sections"))
+
+    for part in data.get("parts", []):
+        walk(part.get("chapters"))
+    walk(data.get("chapters"))
+    return [f"{f}.html" for f in out]
+
+
+def toc_parts(toc: Path = config.PROJ_ROOT / "_toc.yml") -> dict[str, list[str]]:
+    """``{part caption: [its top-level chapter pages]}``; the root page is the first of the first part."""
+    data = _toc(toc)
+    parts = {p.get("caption", ""): [f"{c['file']}.html" for c in p.get("chapters", []) if "file" in c]
+             for p in data.get("parts", [])}
+    first = next(iter(parts), "")
+    parts[first] = [f"{data['root']}.html", *parts.get(first, [])]
+    return parts
+
+
+@pytest.fixture(scope="session")
+def pages(site) -> list[str]:
+    """The toc's pages, each checked to exist in the build."""
+    found = toc_pages(site)
+    missing = [f for f in found if not (site / f).exists()]
+    assert not missing, f"toc pages missing from the build: {missing}"
+    return found
 
 
 def _unavailable(reason: str):
@@ -121,19 +170,72 @@ def _fonts_conf(tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    """Headless system Chromium through Playwright, with the pip CJK font through fontconfig."""
+def playwright_session():
+    """One Playwright driver for the whole session (the sync API cannot run two at once)."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (install it with `apt-get install -y chromium`, or run `make browser`)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the Python package playwright is not installed in this environment")
-    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(tmp_path_factory.mktemp("fonts")))}
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session, tmp_path_factory):
+    """Headless system Chromium through Playwright, with the pip CJK font through fontconfig."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(tmp_path_factory.mktemp("fonts")))}
+    b = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+    yield b
+    b.close()
+
+
+#: A fontconfig file that knows no font but matplotlib's DejaVu family: no CJK font at all.
+NO_CJK_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>{font_dir}</dir>
+  <cachedir>{cache_dir}</cachedir>
+  <alias><family>sans-serif</family><prefer><family>DejaVu Sans</family></prefer></alias>
+  <alias><family>serif</family><prefer><family>DejaVu Serif</family></prefer></alias>
+  <alias><family>monospace</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
+</fontconfig>
+"""
+
+
+def no_cjk_fonts_conf(tmp: Path) -> tuple[Path, Path]:
+    """Write a fonts.conf without any CJK font (neither the system's nor the pip package's).
+
+    Returns the file and the one font folder it lists: links to matplotlib's bundled DejaVu fonts (not
+    its LastResort font, whose boxes cover every code point).
+    """
+    import matplotlib
+
+    font_dir = tmp / "dejavu"
+    font_dir.mkdir(exist_ok=True)
+    for f in sorted((Path(matplotlib.get_data_path()) / "fonts" / "ttf").glob("DejaVu*.ttf")):
+        if not (font_dir / f.name).exists():
+            (font_dir / f.name).symlink_to(f)
+    conf = tmp / "fonts-no-cjk.conf"
+    conf.write_text(NO_CJK_FONTS_CONF.format(font_dir=font_dir, cache_dir=tmp / "fontconfig-no-cjk"),
+                    encoding="utf-8")
+    return conf, font_dir
+
+
+@pytest.fixture(scope="session")
+def bare_fonts(tmp_path_factory) -> tuple[Path, Path]:
+    """The fonts.conf without CJK fonts, and its one font folder."""
+    return no_cjk_fonts_conf(tmp_path_factory.mktemp("bare-fonts"))
+
+
+@pytest.fixture(scope="session")
+def bare_browser(playwright_session, bare_fonts):
+    """Headless Chromium that has no CJK font of its own: Chinese renders only through the book's web font."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(bare_fonts[0])}
+    b = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+    yield b
+    b.close()
 
 
 @dataclass
@@ -173,11 +275,9 @@ class Visit:
         assert not problems, f"{self.page.url}: {problems}"
 
 
-@pytest.fixture()
-def open_page(browser):
-    """Return ``visit(url)``: open a URL in a fresh context, recording everything that happens."""
+def _visitor(browser, contexts: list):
+    """``visit(url)``: open a URL in a fresh context of ``browser``, recording everything that happens."""
     from playwright.sync_api import Error as PlaywrightError
-    contexts = []
 
     def visit(url: str, *, wait: int = 300) -> Visit:
         ctx = browser.new_context(viewport={"width": 1280, "height": 1600}, device_scale_factor=1)
@@ -205,6 +305,22 @@ def open_page(browser):
         page.wait_for_timeout(wait)
         return rec
 
-    yield visit
+    return visit
+
+
+@pytest.fixture()
+def open_page(browser):
+    """Return ``visit(url)``: open a URL in a fresh context, recording everything that happens."""
+    contexts: list = []
+    yield _visitor(browser, contexts)
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture()
+def open_bare_page(bare_browser):
+    """Like :func:`open_page`, in the browser without any CJK font (:func:`bare_browser`)."""
+    contexts: list = []
+    yield _visitor(bare_browser, contexts)
     for ctx in contexts:
         ctx.close()

@@ -15,48 +15,16 @@ HTML file resolves, including its ``#fragment``.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-import yaml
-
-from analysis import config
 
 pytestmark = pytest.mark.browser
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def toc_pages(site: Path, toc: Path = config.PROJ_ROOT / "_toc.yml") -> list[str]:
-    """Every page of the toc, as paths relative to the site (``book/intro.html``), in toc order."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    out = [data["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                out.append(entry["file"])
-            if "glob" in entry:
-                found = sorted(str(p.relative_to(site).with_suffix("")) for p in site.rglob("*.html"))
-                out.extend(f for f in found if fnmatch.fnmatch(f, entry["glob"]))
-            walk(entry.get("sections"))
-
-    for part in data.get("parts", []):
-        walk(part.get("chapters"))
-    walk(data.get("chapters"))
-    return [f"{f}.html" for f in out]
-
-
-@pytest.fixture(scope="module")
-def pages(site) -> list[str]:
-    found = toc_pages(site)
-    missing = [f for f in found if not (site / f).exists()]
-    assert not missing, f"toc pages missing from the build: {missing}"
-    return found
 
 
 def test_index_redirects_and_shows_chinese(open_page, base_url):
@@ -127,7 +95,8 @@ def test_search_finds_laiwang(open_page, base_url):
 
 
 def test_screenshots(open_page, base_url, pages, screenshot_dir, site):
-    """PNG screenshots of the index, a chapter (one with a figure if any) and an article, in _build/screenshots/."""
+    """PNG screenshots (1280 px wide) of the index, a chapter (one with a figure if any), an article, the claims
+    explorer and the figures page, in _build/screenshots/."""
     screenshot_dir.mkdir(parents=True, exist_ok=True)
     with_figure = [p for p in pages[1:] if "_images/" in (site / p).read_text(encoding="utf-8")]
     chapter = with_figure[0] if with_figure else pages[1]
@@ -135,6 +104,9 @@ def test_screenshots(open_page, base_url, pages, screenshot_dir, site):
     shots = {"index.png": "index.html", "chapter.png": chapter}
     if article:
         shots["article.png"] = article
+    for name in ("claims", "figures"):
+        if f"book/evidence/{name}.html" in pages:
+            shots[f"{name}.png"] = f"book/evidence/{name}.html"
     for name, rel in shots.items():
         visit = open_page(base_url + rel, wait=500)
         if rel == chapter and with_figure:
