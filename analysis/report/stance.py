@@ -20,7 +20,7 @@ from analysis.report.escape import esc
 from analysis.report.quotes import article_label, short_id, strategy_names
 from analysis.report.tables import html_table
 
-__all__ = ["SYMBOLS", "stance_cell", "stance_table", "disagreements"]
+__all__ = ["SYMBOLS", "stance_cell", "stance_table", "disagreements", "stance_check_facts"]
 
 #: How each stance is shown: symbol and word.
 SYMBOLS: dict[str, tuple[str, str]] = {
@@ -131,3 +131,31 @@ def disagreements(stance: pd.DataFrame) -> pd.DataFrame:
         "reversal": [m in polar and r in polar and m != r for m, r in zip(d["stance"], d["reference_stance"],
                                                                           strict=True)],
     })
+
+
+def stance_check_facts(stance: pd.DataFrame, stance_eval: pd.DataFrame) -> dict[str, object]:
+    """The numbers the stance table's prose quotes: agreement with the reference, reversals, unchecked cells.
+
+    Parameters
+    ----------
+    stance : pandas.DataFrame
+        The ``strategy_stance`` artefact.
+    stance_eval : pandas.DataFrame
+        The ``stance_evaluation`` artefact.
+
+    Returns
+    -------
+    dict
+    """
+    pooled = stance_eval[stance_eval["article_id"] == "all"].set_index(["field", "metric"])["value"]
+    n = stance_eval[stance_eval["article_id"] == "all"].set_index(["field", "metric"])["n"]
+    checked = stance[stance["checked"].astype(bool)]
+    return {
+        "stance_agree_pct": f"{100 * float(pooled[('cell', 'agreement')]):.0f}",
+        "stance_cells": int(n[("cell", "agreement")]),
+        "stance_positioned_pct": f"{100 * float(pooled[('cell_positioned', 'agreement')]):.0f}",
+        "stance_positioned_n": int(n[("cell_positioned", "agreement")]),
+        "stance_reversals": int(pooled[("cell", "reversals")]),
+        "stance_n_differ": int((checked["stance"] != checked["reference_stance"]).sum()),
+        "stance_n_unchecked": int((~stance["checked"].astype(bool)).sum()),
+    }
