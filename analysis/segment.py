@@ -277,12 +277,14 @@ def tokenize(text: str, *, backend: str | None = None) -> list[str]:
     Parameters
     ----------
     text : str
+        Simplified Chinese (convert Traditional text first).
     backend : {"jieba", "rjieba"}, optional
         Segmenter; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default jieba).
 
     Returns
     -------
     list of str
+        The words, in text order.
     """
     if backend is None and SEGMENTER_ENV not in os.environ:
         words = get_tokenizer().lcut(text)

@@ -364,6 +364,7 @@ def fit_bass(
     y : array_like(float, ndim=1)
         Adopter stock (``kind="cumulative"``) or adoptions per interval (``kind="increments"``), non-negative.
     kind : {"cumulative", "increments"}
+        Whether ``y`` is the adopter stock or the adoptions per interval.
     n_boot : int
         Number of bootstrap refits (``>= 20``).
     seed : int
@@ -371,6 +372,7 @@ def fit_bass(
     level : float
         Level of the percentile intervals.
     bootstrap : {"residual", "parametric"}
+        How the synthetic series are drawn (see above).
     m_max : float, optional
         Upper bound for ``m`` (default: 100 times the data's scale).  Must not be smaller than the data.
     m_prior : (float, float), optional
@@ -380,6 +382,7 @@ def fit_bass(
     Returns
     -------
     BassFit
+        The estimates, their bootstrap draws and percentile intervals, and the data fitted.
 
     Raises
     ------

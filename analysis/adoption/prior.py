@@ -146,6 +146,7 @@ def market_prior(context: pd.DataFrame | None = None, *, overseas_share: float =
     Returns
     -------
     MarketPrior
+        The prior's median and log-sd, the bounds it was built from and the rows it used.
 
     Raises
     ------

@@ -96,6 +96,7 @@ def iter_documents(*, processed_dir: Path | None = None, raw_dir: Path | None = 
     Yields
     ------
     Document
+        One prepared article, its raw text read back from ``raw_dir``.
 
     Raises
     ------

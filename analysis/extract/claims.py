@@ -70,6 +70,7 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
     Parameters
     ----------
     docs : iterable of analysis.corpus.document.Document
+        The cleaned articles.
 
     Returns
     -------

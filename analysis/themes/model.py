@@ -63,13 +63,18 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     init : {"nndsvda", "nndsvd", "nndsvdar", "random"}, default "nndsvda"
         NMF initialisation; the first two are deterministic.
     max_iter : int, default 1000
+        Maximum number of NMF iterations.
     tol : float, default 1e-4
+        Tolerance of NMF's stopping condition.
     alpha_W : float, default 0.0
         Regularisation of :math:`W` (see :class:`sklearn.decomposition.NMF`).
     l1_ratio : float, default 0.0
+        Mix of L1 and L2 in that regularisation (0: L2 only).
     min_df : int or float, default 2
         Passed to the internal ``TfidfVectorizer`` (text or token input only).
     max_df : float, default 0.5
+        Passed to the internal ``TfidfVectorizer``: terms in more than this share of the
+        documents are dropped (text or token input only).
     random_state : int or None, default 0
         Seeds the randomised SVD behind the NNDSVD initialisations and the
         random ones.  ``None`` makes even ``nndsvda`` vary from run to run.
@@ -85,6 +90,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     topic_weights_ : ndarray of shape (n_topics,)
         Total weight :math:`\\sum_d W_{dt}` of each topic on the training set.
     reconstruction_err_ : float
+        Frobenius norm of the training matrix minus :math:`WH`.
     n_features_in_ : int
         Number of terms.
     """
