@@ -63,11 +63,23 @@ DTYPES = ("str", "int", "float", "bool")
 
 
 class MissingArtefact(FileNotFoundError):
-    """An input artefact has not been produced yet."""
+    """An input artefact has not been produced yet.
+
+    Parameters
+    ----------
+    message : str
+        The missing file and the command that produces it.
+    """
 
 
 class SchemaError(ValueError):
-    """A processed file does not match its declared columns or dtypes."""
+    """A processed file does not match its declared columns or dtypes.
+
+    Parameters
+    ----------
+    message : str
+        The file, the column and what was expected and found there.
+    """
 
 
 class LockTimeout(RuntimeError):

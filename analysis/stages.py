@@ -248,6 +248,7 @@ def run(
     Returns
     -------
     list of StageResult
+        One per stage run, in the order they ran: its name, the files it wrote, its summary.
 
     Raises
     ------

@@ -291,7 +291,7 @@ def load_article(path: Path) -> Document:
     Parameters
     ----------
     path : pathlib.Path
-        The raw file (UTF-8 or GB18030 text).
+        The raw file (UTF-8 text).
 
     Returns
     -------

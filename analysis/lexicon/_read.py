@@ -31,7 +31,16 @@ _CACHED: list[Any] = []
 
 
 class LexiconError(ValueError):
-    """A file of ``data/lexicon`` is malformed.
+    """A file of ``data/lexicon`` is malformed; the message is ``path:line: problem``.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The file.
+    problem : str
+        What is wrong.
+    line : int, optional
+        The 1-based line of the problem, where known.
 
     Attributes
     ----------

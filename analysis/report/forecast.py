@@ -63,7 +63,7 @@ def prior_table(prior: pd.DataFrame) -> HTMLTable:
     -------
     HTMLTable
     """
-    return html_table(prior, labels={"quantity": "Quantity", "value": "Value (millions; share for the overseas row)",
+    return html_table(prior, labels={"quantity": "Quantity", "value": "Value",
                                      "source": "Source (published by July 2014) or rule"}, sortable=False)
 
 
