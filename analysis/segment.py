@@ -257,15 +257,26 @@ def protected_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _iso_stopwords() -> frozenset[str]:
+    return frozenset(stopwordsiso.stopwords("zh"))
+
+
 def stopwords() -> frozenset[str]:
     """The stopword set: the stopwords-iso Chinese list plus the project's, minus the protected cue words.
+
+    The project's lists come from :mod:`analysis.lexicon` (cached there, so
+    :func:`analysis.lexicon.clear_cache` reloads them).
 
     Returns
     -------
     frozenset of str
     """
-    words = set(stopwordsiso.stopwords("zh")) | lexicon.stopwords()
-    return frozenset(words - protected_words())
+    return _stopword_set(lexicon.stopwords(), protected_words())
+
+
+@lru_cache(maxsize=4)
+def _stopword_set(project: frozenset[str], protected: frozenset[str]) -> frozenset[str]:
+    return frozenset((_iso_stopwords() | project) - protected)
 
 
 def tokenize(text: str, *, backend: str | None = None) -> list[str]:

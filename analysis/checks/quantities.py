@@ -95,13 +95,13 @@ class QuantityLexicon:
         return {q.id: q for q in self.quantities}
 
 
-def load_quantities(path: Path = config.QUANTITIES_FILE) -> QuantityLexicon:
+def load_quantities(path: Path | None = None) -> QuantityLexicon:
     """The canonical quantities of ``quantities.yaml`` (read by :func:`analysis.lexicon.quantities`).
 
     Parameters
     ----------
-    path : pathlib.Path
-        The lexicon file.
+    path : pathlib.Path, optional
+        The lexicon file (default :data:`analysis.config.QUANTITIES_FILE`, read at call time).
 
     Returns
     -------
@@ -112,7 +112,7 @@ def load_quantities(path: Path = config.QUANTITIES_FILE) -> QuantityLexicon:
     analysis.lexicon.LexiconError
         If the file is malformed (see :func:`analysis.lexicon.quantities`), naming the line.
     """
-    data = _read_quantities(Path(path))
+    data = _read_quantities(Path(path or config.QUANTITIES_FILE))
     return QuantityLexicon(window=data["window"], quantities=tuple(Quantity(**q) for q in data["quantities"]))
 
 

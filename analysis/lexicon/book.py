@@ -17,6 +17,7 @@ Each loader reads its default path from :mod:`analysis.config` when it is called
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from pathlib import Path
@@ -248,6 +249,17 @@ def translations(article_id: str, directory: Path | None = None) -> dict[str, An
     }
 
 
+def _check_csv_shape(path: Path, text: str) -> None:
+    """Every row of a label CSV has as many fields as its header (else LexiconError at that line)."""
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        return
+    width = len(rows[0])
+    for i, row in enumerate(rows[1:], start=2):
+        if row and len(row) != width:
+            raise LexiconError(path, f"row has {len(row)} fields, the header has {width}", i)
+
+
 def characters(directory: Path | None = None) -> frozenset[str]:
     """Every character of every lexicon file, the translations included (for the book's web font).
 
@@ -262,12 +274,19 @@ def characters(directory: Path | None = None) -> frozenset[str]:
     frozenset of str
     """
     out: set[str] = set()
-    for path in sorted(Path(directory or config.LEXICON_DIR).rglob("*")):
-        if path.is_file():
-            try:
-                out.update(path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError:
-                continue
+    base = Path(directory or config.LEXICON_DIR)
+    for path in sorted(base.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if path.suffix in (".yaml", ".yml"):
+            read_yaml(path)  # a broken lexicon fails here, with its file and line, not in a glyph later
+        elif path.suffix == ".csv":
+            _check_csv_shape(path, text)
+        out.update(text)
     return frozenset(out)
 
 
