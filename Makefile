@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(wildcard data/lexicon/*.*) $(wildcard data/lexicon/labels/*) $(wildcard data/lexicon/translations/*)
+PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(shell find data/lexicon -type f 2>/dev/null)
 NOTEBOOKS   := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' 2>/dev/null)
 
 .PHONY: help venv lock data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate
