@@ -105,13 +105,16 @@ def test_add_then_make_book_updates_every_chapter(tmp_path):
     listed = _articles_in_corpus_chapter(corpus_html)
     assert len(listed) == 6 and aid in listed, listed
 
-    # the argue chapter's claims table holds the new article's claims, linked to their sentences
+    # the claims explorer holds the new article's claims, linked to their sentences
     claims = catalog.load("claims", processed)
     mine = claims[claims["article_id"] == aid]
     assert len(mine) >= 3
-    argue_html = (html / "argue.html").read_text(encoding="utf-8")
+    explorer = (html / "evidence" / "claims.html").read_text(encoding="utf-8")
     for n in range(len(mine)):
-        assert f"{aid}.html#s-{aid}-{n}" in argue_html, f"claim {aid}:{n} is not in the argue chapter"
+        assert f"{aid}.html#s-{aid}-{n}" in explorer, f"claim {aid}:{n} is not in the claims explorer"
+    # the argue chapter's stance table has a column for it, machine-coded and marked as not checked
+    argue_html = (html / "argue.html").read_text(encoding="utf-8")
+    assert "machine-coded, not checked" in argue_html
 
     # the stance matrix (a PNG) is drawn from strategy_stance, which has a column for the new article,
     # and the chapter's figures were drawn again
