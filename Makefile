@@ -29,7 +29,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 PKG_SOURCES := $(shell find analysis -name '*.py' 2>/dev/null) $(shell find data/lexicon -type f 2>/dev/null)
 NOTEBOOKS   := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' 2>/dev/null)
 
-.PHONY: help venv lock data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate
+.PHONY: help venv lock data book book-strict test lint unit nbval browser screenshots bench clean clean-all pages notebooks evaluate pdf lab
 
 ## help: list the targets
 help:
@@ -49,12 +49,13 @@ $(CACHE)/fonts.conf: $(STAMP) tools/write_fonts_conf.py
 	$(PY) tools/write_fonts_conf.py $@
 	$(PY) -c "import matplotlib.pyplot"
 
-## lock: regenerate requirements.lock (and requirements-bench.lock) from requirements.txt, with hashes
+## lock: regenerate requirements.lock (and requirements-bench.lock, requirements-lab.lock) from requirements*.txt, with hashes
 lock:
 	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip compile requirements.txt $(LOCK_FLAGS) -o requirements.lock
 	$(BIN)/uv pip compile requirements.txt requirements-bench.txt $(LOCK_FLAGS) -o requirements-bench.lock
+	$(BIN)/uv pip compile requirements.txt requirements-lab.txt $(LOCK_FLAGS) -o requirements-lab.lock
 	@echo "requirements.lock: $$(grep -c '^[A-Za-z0-9]' requirements.lock) packages"
 
 ## data: run the whole pipeline (data/raw -> data/processed/NN_stage/, article pages); skipped when up to date
@@ -111,15 +112,25 @@ notebooks: data
 ## test: every check -- lint, unit tests, nbval, a strict book build and the browser checks
 test: lint unit nbval book-strict browser
 
-CHROMIUM := /usr/bin/chromium
-SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM  := /usr/bin/chromium
+PDFTOTEXT := /usr/bin/pdftotext
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian's Chromium (Playwright cannot download its own browser here).
 $(CHROMIUM):
 	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
-## browser: check the built site in headless Chromium (links, search, no network, no XSS)
-browser: $(STAMP) $(CHROMIUM)
+# poppler-utils: pdffonts, pdftotext and pdfinfo check the PDF edition (tests/browser/test_pdf.py).
+$(PDFTOTEXT):
+	$(SUDO) apt-get install -y poppler-utils || { $(SUDO) apt-get update && $(SUDO) apt-get install -y poppler-utils; }
+
+## pdf: the whole book as one PDF, printed by headless Chromium (_build/pdf/laiwang-book.pdf, also in the site)
+pdf: $(STAMP) $(CHROMIUM) $(CACHE)/fonts.conf
+	test -f _build/html/index.html || $(MAKE) book
+	$(PY) tools/build_pdf.py --quiet
+
+## browser: check the built site in headless Chromium (links, search, no network, no XSS) and the PDF edition
+browser: $(STAMP) $(CHROMIUM) $(PDFTOTEXT) pdf
 	test -f _build/html/index.html || $(MAKE) book
 	REQUIRE_BROWSER=1 BOOK_HTML=$(CURDIR)/_build/html $(BIN)/pytest tests/browser -m browser -q --durations=10
 
@@ -129,8 +140,18 @@ screenshots: $(STAMP) $(CHROMIUM)
 	REQUIRE_BROWSER=1 BOOK_HTML=$(CURDIR)/_build/html $(BIN)/pytest tests/browser -m browser -q -k test_screenshots
 	@ls _build/screenshots/*.png
 
+## lab: JupyterLab on book/ with the project's kernel (installs the optional requirements-lab.lock first)
+lab: $(STAMP) $(CACHE)/fonts.conf
+	$(PY) -m pip install --quiet --require-hashes -r requirements-lab.lock
+	@# the notebooks name the kernel "python3": it must start this venv's python, not another one
+	$(PY) -c "import sys; \
+	  from jupyter_client.manager import KernelManager; \
+	  argv = KernelManager(kernel_name='python3').format_kernel_cmd(); \
+	  ok = argv[0] == sys.executable; print('kernel python3 runs', argv[0]); sys.exit(0 if ok else 'kernel python3 does not run ' + sys.executable)"
+	cd book && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/jupyter lab $(if $(SUDO),,--allow-root) $(LAB_ARGS)
+
 ## pages: the site for GitHub Pages (make book, plus .nojekyll so _static/ is served)
-pages: book
+pages: book pdf
 	touch _build/html/.nojekyll
 
 ## bench: run every benchmark (about 15 min on 2 cores); tables in benchmarks/results/, shown in the book

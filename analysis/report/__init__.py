@@ -19,9 +19,13 @@ what a page displays, and the chapters' notebooks call it (and
 ``argue``           the argue chapter: stance and codebook heatmaps, topic and check tables
 ``adoption``        the adoption chapter's tables
 ``adoption_plots``  the adoption chapter's figures
+``explorables``     the adoption chapter's what-if sliders (static HTML, inline data, offline)
 ``compare``         the products, timeline and conclusions chapters
 ``glossary``        the glossary appendix
 ``provenance``      the reproducing appendix: package versions, raw-data manifest
+``cite``            the landing page's "cite this book" entry (BibTeX) and the PDF link
+``cite_sphinx``     the Sphinx hook that refreshes the cite entry's version on every build
+``pdf``             the PDF edition's title, contents and running-head pages
 ==================  ===========================================================
 
 Modules are imported one by one (``from analysis.report import facts``):
