@@ -218,6 +218,12 @@ _DECLARED = [
         "strategy_id:str strategy_name:str model:str parameters:str param_sources:str outcome:str "
         "outcome_value:float long_run_share:float verdict:str evidence_claims:str"),
         description="one model run per strategy, with its parameters and their sources"),
+    Artefact("push_explorer", "05_adoption/push_explorer.csv", "adopt", _cols(
+        "beta:float size:float timing:float share:float long_run:float outcome:str"),
+        description="the push explorable's grid: competition outcome over push size, timing and network effect"),
+    Artefact("seeding_explorer", "05_adoption/seeding_explorer.csv", "adopt", _cols(
+        "budget:float style:float theta:float n_seeds:int n_clustered:int retained_share:float final_share:float"),
+        description="the seeding explorable's grid: recruits retained over seed budget, seeding style and threshold"),
     Artefact("sensitivity", "05_adoption/sensitivity.csv", "adopt", _cols(
         "strategy_id:str parameter:str level:str value:float outcome:str outcome_value:float same_outcome:bool"),
         description="each assumed parameter at each end of its range"),

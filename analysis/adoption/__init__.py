@@ -10,6 +10,7 @@ The public API is flat; implementation lives in private modules:
 * :mod:`.scenarios` -- one scenario per strategy id, its verdict and its sensitivity;
 * :mod:`.wechat` -- WeChat's MAU series, its Bass fit and the forecast;
 * :mod:`.runs` -- the push phase diagram and the cascade comparison;
+* :mod:`.explore` -- the grids behind the adoption chapter's explorables (push, seeding);
 * :mod:`.stage` -- the ``adopt`` pipeline stage (``python -m analysis adopt``).
 
 The chapter's figures are drawn by :mod:`analysis.report.adoption_plots`.
@@ -38,6 +39,7 @@ from analysis.adoption._competition import (
     simulate_shares,
 )
 from analysis.adoption._graphs import block_model, edges_to_csr, watts_strogatz
+from analysis.adoption.explore import mixed_seeds, push_explorer, seeding_explorer
 from analysis.adoption.parameters import lookup_number
 from analysis.adoption.scenarios import build_scenarios, sensitivity
 
@@ -57,9 +59,12 @@ __all__ = [
     "fit_bass",
     "gbm_cumulative",
     "lookup_number",
+    "mixed_seeds",
     "pulse_effort",
+    "push_explorer",
     "retained_seeds",
     "scattered_seeds",
+    "seeding_explorer",
     "sensitivity",
     "simulate_shares",
     "threshold_cascade",

@@ -5,6 +5,8 @@ Outputs (catalogue names; see :mod:`analysis.catalog`):
 ``wechat_forecast``     ``quarter, p05, p50, p95`` -- MAU in millions, 90% bootstrap band
 ``wechat_fit``          ``parameter, estimate, lo, hi`` -- Bass parameters with 90% intervals
 ``push_grid``           push size x timing -> Laiwang's share (the phase diagram)
+``push_explorer``       push size x timing x network effect -> share (the push explorable's grid)
+``seeding_explorer``    seed budget x seeding style x threshold -> recruits retained (the seeding explorable's grid)
 ``cascade_comparison``  scattered vs clustered seeding on two graph families
 ``scenarios``           one row per strategy id
 ``sensitivity``         one-at-a-time sensitivity of every scenario
@@ -22,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import lexicon
+from analysis.adoption.explore import push_explorer, seeding_explorer
 from analysis.adoption.parameters import scenario_specs
 from analysis.adoption.runs import cascade_comparison, push_grid
 from analysis.adoption.scenarios import build_scenarios, sensitivity
@@ -53,7 +56,7 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        The six adoption artefacts.
+        The adoption artefacts (see the module docstring).
     """
     numbers, claims = inputs.get("numbers"), inputs.get("claims")
     external = read_external_metrics()
@@ -72,6 +75,8 @@ def adopt(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
         "market_prior": prior_frame(),
         "forecast_sensitivity": forecast_sensitivity(),
         "push_grid": push_grid(bass),
+        "push_explorer": push_explorer(bass),
+        "seeding_explorer": seeding_explorer(),
         "cascade_comparison": cascade_comparison(),
         "scenarios": scen,
         "sensitivity": sens.round({"value": 6, "outcome_value": 4}),

@@ -25,15 +25,21 @@ that :mod:`analysis.report` emits passes through one of these functions:
     A Chinese sentence quoted with its English: ``<span lang="zh" class="zh-quote">``
     followed by ``<span class="en">``, the book's one bilingual markup (its
     browser test checks that every quote on a page has its English).
+:func:`json_script`
+    Data as JSON for an inline ``<script type="application/json">`` block:
+    ``< > &`` and the two JavaScript line separators become ``\\uXXXX``
+    escapes, so no ``</script>`` (or ``<!--``) can end the block early.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["esc", "md_escape", "heading_text", "safe_url", "link", "zh_span", "en_span", "zh_quote"]
+__all__ = ["esc", "md_escape", "heading_text", "safe_url", "link", "zh_span", "en_span", "zh_quote",
+           "json_script"]
 
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _WS = re.compile(r"\s+")
@@ -235,3 +241,35 @@ def zh_quote(zh: object, en: object, status: str = "current", *, mark: tuple[int
     else:
         body = esc(text)
     return f'<span lang="zh" class="zh-quote">{body}</span>{en_span(en, status)}'
+
+
+#: Characters written as ``\\uXXXX`` inside an inline JSON script block (see :func:`json_script`).
+_JSON_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                       "\u2029": "\\u2029"}
+
+
+def json_script(value: object) -> str:
+    """Serialise data as JSON that is safe inside an inline ``<script type="application/json">`` element.
+
+    The HTML parser ends a script element at the first ``</script`` whatever the script's type, and
+    ``<!--`` changes how it reads what follows; writing every ``<``, ``>`` and ``&`` as a JSON ``\\u``
+    escape (which ``JSON.parse`` turns back into the character) makes both impossible.  U+2028 and U+2029
+    are escaped too, for any reader that treats them as line breaks.
+
+    Parameters
+    ----------
+    value : object
+        Anything :func:`json.dumps` accepts; NaN and infinities are refused (``JSON.parse`` rejects them).
+
+    Returns
+    -------
+    str
+        Compact JSON (no spaces), keys in the order given, non-ASCII text kept as is.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` holds NaN or an infinity.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return "".join(_JSON_SCRIPT_UNSAFE.get(ch, ch) for ch in text)
