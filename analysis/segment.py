@@ -23,18 +23,38 @@ The three word lists are read by :mod:`analysis.lexicon` (``userdict``,
 or, equivalently, ``TfidfVectorizer(tokenizer=content_tokens,
 token_pattern=None, lowercase=False)``.
 
-Fast path (optional extra ``fast``)
------------------------------------
-``ANALYSIS_SEGMENTER=rjieba`` (or ``backend="rjieba"``) segments with
-`rjieba <https://pypi.org/project/rjieba/>`_, the Python binding of the Rust
-port jieba-rs, about 10x faster.  Both backends receive the user dictionary
-the same way: entry by entry through their ``add_word`` (same word, frequency
-and tag, as :func:`analysis.lexicon.userdict` parses them).  With the HMM on
-(jieba's default, used here), jieba-rs keeps an ASCII run joined by ``-``, ``_`` or ``.`` as one token (``1-2``, ``Wi-Fi``,
-``2.5.1``) where jieba splits it (``1 - 2``); such a token, when it is not a
-dictionary word, is re-split with jieba's own rule.  The result is
-token-for-token identical to jieba on the corpus (``tests/test_fastpath.py``)
-and on 10 MB of resampled text (``benchmarks/bench_segmenter.py``).
+Backends: the rjieba fast path by default, jieba as the fallback
+----------------------------------------------------------------
+Two backends give the same tokens.  jieba is the reference.  `rjieba
+<https://pypi.org/project/rjieba/>`_ (optional extra ``fast``), the Python
+binding of the Rust port jieba-rs, is about 15x faster.  Both receive the
+user dictionary the same way: entry by entry through their ``add_word`` (same
+word, frequency and tag, as :func:`analysis.lexicon.userdict` parses them).
+With the HMM on (jieba's default, used here), jieba-rs keeps an ASCII run
+joined by ``-``, ``_`` or ``.`` as one token (``1-2``, ``Wi-Fi``, ``2.5.1``)
+where jieba splits it (``1 - 2``); such a token, when it is not a dictionary
+word, is re-split with jieba's own rule.  The result is token-for-token
+identical to jieba on the corpus and on a synthetic corpus
+(``tests/test_fastpath.py``) and on 10 MB of resampled text
+(``benchmarks/bench_segmenter.py``).
+
+The backend is chosen by the ``backend=`` argument of :func:`tokenize`,
+:func:`content_tokens` and :func:`lcut`, else by the environment variable
+``ANALYSIS_SEGMENTER``, else ``"auto"``:
+
+* ``auto`` (the default): rjieba when it is importable *and* its identity
+  self-check passes (:func:`fast_path_status`: both backends segment a fixed
+  built-in probe text plus every user-dictionary word, HMM on and off, and
+  must agree token for token); otherwise jieba, with one log line (logger
+  ``analysis.segment``) saying why.  The check runs once per process and
+  user dictionary, on first use (a few milliseconds after the dictionaries
+  are loaded).
+* ``jieba``: always jieba.
+* ``rjieba``: always rjieba (an ``ImportError`` naming the extra if it is
+  missing), without the self-check.
+
+Part-of-speech tagging (:func:`analysis.extract.evidence.pos_tags`) always
+uses ``jieba.posseg``: rjieba's ``tag`` gives other tags.
 """
 
 from __future__ import annotations
@@ -65,20 +85,30 @@ __all__ = [
     "protected_words",
     "ChineseTokenizer",
     "SEGMENTERS",
+    "SEGMENTER_CHOICES",
     "SEGMENTER_ENV",
+    "DEFAULT_SEGMENTER",
+    "fast_path_status",
     "segmenter_name",
     "get_fast_tokenizer",
     "lcut",
 ]
 
-#: The segmentation backends: jieba (the reference) and the opt-in fast path.
+#: The segmentation backends: jieba (the reference) and the fast path.
 SEGMENTERS = ("jieba", "rjieba")
+#: The accepted backend names: ``auto`` (rjieba if it passes its self-check, else jieba) and the backends.
+SEGMENTER_CHOICES = ("auto", *SEGMENTERS)
+#: The backend used when neither ``backend=`` nor ``$ANALYSIS_SEGMENTER`` says otherwise.
+DEFAULT_SEGMENTER = "auto"
 #: Environment variable that selects the backend when no ``backend=`` is given.
 SEGMENTER_ENV = "ANALYSIS_SEGMENTER"
+
+_LOG = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％]+$")
+_SPACE = re.compile(r"\s")
 
 
 #: Default of ``user_dict``: :data:`analysis.config.USER_DICT`, read at call time (tests point it elsewhere).
@@ -134,7 +164,12 @@ def _jieba_tokenizer(user_dict: Path | None) -> jieba.Tokenizer:
     return tok
 
 
-get_tokenizer.cache_clear = _jieba_tokenizer.cache_clear  # type: ignore[attr-defined]
+def _clear_jieba() -> None:
+    _jieba_tokenizer.cache_clear()
+    _reset_backend()
+
+
+get_tokenizer.cache_clear = _clear_jieba  # type: ignore[attr-defined]
 
 
 #: jieba's HMM split of a non-Han run (``jieba.finalseg.re_skip``).
@@ -148,23 +183,100 @@ def segmenter_name(backend: str | None = None) -> str:
 
     Parameters
     ----------
-    backend : {"jieba", "rjieba"}, optional
-        Explicit choice; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default ``"jieba"``).
+    backend : {"auto", "jieba", "rjieba"}, optional
+        Explicit choice; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default
+        :data:`DEFAULT_SEGMENTER`, ``"auto"``).  ``"auto"`` resolves to
+        ``"rjieba"`` when :func:`fast_path_status` passes, else ``"jieba"``.
 
     Returns
     -------
     str
+        ``"jieba"`` or ``"rjieba"``.
 
     Raises
     ------
     ValueError
-        If the name is not one of :data:`SEGMENTERS`.
+        If the name is not one of :data:`SEGMENTER_CHOICES`.
     """
-    name = backend if backend is not None else (os.environ.get(SEGMENTER_ENV) or "jieba")
+    name = backend if backend is not None else (os.environ.get(SEGMENTER_ENV) or DEFAULT_SEGMENTER)
+    if name == "auto":
+        return "rjieba" if fast_path_status()[0] else "jieba"
     if name not in SEGMENTERS:
         source = "backend" if backend is not None else f"${SEGMENTER_ENV}"
-        raise ValueError(f"{source} must be one of {SEGMENTERS}, got {name!r}")
+        raise ValueError(f"{source} must be one of {SEGMENTER_CHOICES}, got {name!r}")
     return name
+
+
+#: The fixed probe of the fast path's self-check: dictionary words, ASCII runs that jieba-rs
+#: joins (re-split by :func:`_fast_lcut`), figures, names the HMM must guess, mixed scripts.
+PROBE_TEXT = (
+    "2013年，阿里巴巴推出来往，马云要求员工每人拉100个外部好友，与腾讯的微信正面竞争。"
+    "来往5.0版上线后用户超过1-2千万，而微信月活跃用户已达3.55亿，手机QQ和QQ空间更多。\n"
+    "陈航带领团队做了钉钉，阿里旺旺、一淘、余额宝、新浪微博和米聊都曾是熟人社交的对手；"
+    "3Q大战之后，PC端与移动QQ的电商基因之争仍在继续。\n\n"
+    "Wi-Fi下载速度12-3%、50%-60%、1.5-2.5亿、2.5.1版、第1-2名、O2O-C2B、e-mail、x_y、"
+    "C++程序、Google+用户、iPhone5S、1-2-3、10%以上、微信5.0版——来往？“好。”他说：不应该这样做！"
+)
+
+
+@lru_cache(maxsize=4)
+def _fast_path_check(user_dict: Path | None) -> tuple[bool, str]:
+    try:
+        import rjieba  # noqa: F401  (the optional extra "fast")
+    except ImportError:
+        reason = "rjieba is not installed (optional extra 'fast'): segmenting with jieba"
+        _LOG.info(reason)
+        return False, reason
+    words = [e.word for e in lexicon.userdict(user_dict)] if user_dict is not None else []
+    probe = [PROBE_TEXT, "，".join(words), " ".join(words)]
+    jb = _jieba_tokenizer(user_dict)
+    for hmm in (True, False):
+        for text in probe:
+            got = _fast_lcut(text, hmm, _rjieba_tokenizer(user_dict))
+            want = jb.lcut(text, HMM=hmm)
+            if got != want:
+                i = next((k for k, (a, b) in enumerate(zip(got, want, strict=False)) if a != b),
+                         min(len(got), len(want)))
+                reason = (f"the rjieba fast path failed its identity self-check (HMM {'on' if hmm else 'off'}: "
+                          f"token {i} is {got[i:i + 3]!r}, jieba gives {want[i:i + 3]!r}): segmenting with jieba")
+                _LOG.warning(reason)
+                return False, reason
+    return True, "rjieba passed its identity self-check: segmenting with rjieba"
+
+
+def fast_path_status(user_dict: Path | None = _CONFIGURED) -> tuple[bool, str]:
+    """Whether the ``auto`` backend uses rjieba, and why.
+
+    rjieba is used when it is importable and it segments a fixed probe
+    (:data:`PROBE_TEXT`, then every user-dictionary word joined by ``，``
+    and by spaces) exactly as jieba does, with the HMM on and off.  The
+    answer is computed once per process and dictionary path; a fallback is
+    logged once (``logging.getLogger("analysis.segment")``).
+
+    Parameters
+    ----------
+    user_dict : pathlib.Path or None, optional
+        As in :func:`get_tokenizer` (default :data:`analysis.config.USER_DICT`).
+
+    Returns
+    -------
+    tuple of (bool, str)
+        ``(True, reason)`` when the fast path is used, ``(False, reason)`` otherwise.
+
+    Raises
+    ------
+    analysis.lexicon.LexiconError
+        If the user dictionary is missing or has a malformed line.
+    """
+    return _fast_path_check(_dict_path(user_dict))
+
+
+def _clear_check() -> None:
+    _fast_path_check.cache_clear()
+    _reset_backend()
+
+
+fast_path_status.cache_clear = _clear_check  # type: ignore[attr-defined]
 
 
 def get_fast_tokenizer(user_dict: Path | None = _CONFIGURED) -> Any:
@@ -208,11 +320,17 @@ def _rjieba_tokenizer(user_dict: Path | None) -> Any:
     return tok
 
 
-get_fast_tokenizer.cache_clear = _rjieba_tokenizer.cache_clear  # type: ignore[attr-defined]
+def _clear_rjieba() -> None:
+    _rjieba_tokenizer.cache_clear()
+    _reset_backend()
 
 
-def _fast_lcut(text: str, hmm: bool) -> list[str]:
-    tok = get_fast_tokenizer()
+get_fast_tokenizer.cache_clear = _clear_rjieba  # type: ignore[attr-defined]
+
+
+def _fast_lcut(text: str, hmm: bool, tok: Any = None) -> list[str]:
+    if tok is None:
+        tok = get_fast_tokenizer()
     words = tok.cut(text, hmm)
     if not hmm or not _JOIN_RISK.search(text):
         return words
@@ -225,6 +343,28 @@ def _fast_lcut(text: str, hmm: bool) -> list[str]:
     return out
 
 
+#: The last resolution of :func:`_backend`: ``(backend arg, $ANALYSIS_SEGMENTER, config.USER_DICT, name, tok)``.
+_LAST: tuple[Any, ...] = (None, None, None, None, None)
+
+
+def _backend(backend: str | None) -> tuple[str, Any]:
+    """The backend name and its ready tokenizer (memoised on the inputs, so a call costs no path parsing)."""
+    global _LAST
+    env, udict = os.environ.get(SEGMENTER_ENV), config.USER_DICT
+    last = _LAST
+    if last[0] == backend and last[1] == env and last[2] is udict and last[3] is not None:
+        return last[3], last[4]
+    name = segmenter_name(backend)
+    tok = get_fast_tokenizer() if name == "rjieba" else get_tokenizer()
+    _LAST = (backend, env, udict, name, tok)
+    return name, tok
+
+
+def _reset_backend() -> None:
+    global _LAST
+    _LAST = (None, None, None, None, None)
+
+
 def lcut(text: str, *, hmm: bool = True, backend: str | None = None) -> list[str]:
     """Raw segmentation (whitespace kept), like ``jieba.lcut`` with the user dictionary.
 
@@ -233,16 +373,17 @@ def lcut(text: str, *, hmm: bool = True, backend: str | None = None) -> list[str
     text : str
     hmm : bool, default True
         Use the HMM for unknown words (jieba's default).
-    backend : {"jieba", "rjieba"}, optional
+    backend : {"auto", "jieba", "rjieba"}, optional
         See :func:`segmenter_name`.
 
     Returns
     -------
     list of str
     """
-    if segmenter_name(backend) == "rjieba":
-        return _fast_lcut(text, hmm)
-    return get_tokenizer().lcut(text, HMM=hmm)
+    name, tok = _backend(backend)
+    if name == "rjieba":
+        return _fast_lcut(text, hmm, tok)
+    return tok.lcut(text, HMM=hmm)
 
 
 def protected_words() -> frozenset[str]:
@@ -289,18 +430,18 @@ def tokenize(text: str, *, backend: str | None = None) -> list[str]:
     ----------
     text : str
         Simplified Chinese (convert Traditional text first).
-    backend : {"jieba", "rjieba"}, optional
-        Segmenter; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default jieba).
+    backend : {"auto", "jieba", "rjieba"}, optional
+        Segmenter; ``None`` reads ``$ANALYSIS_SEGMENTER`` (default ``"auto"``:
+        rjieba if it passes its self-check, else jieba; see :func:`segmenter_name`).
 
     Returns
     -------
     list of str
         The words, in text order.
     """
-    if backend is None and SEGMENTER_ENV not in os.environ:
-        words = get_tokenizer().lcut(text)
-    else:
-        words = lcut(text, backend=backend)
+    words = lcut(text, backend=backend)
+    if not _SPACE.search(text):
+        return words  # no whitespace token is possible (``\s`` is ``str.isspace``)
     return [w for w in words if not w.isspace()]
 
 
@@ -312,7 +453,7 @@ def content_tokens(text: str, *, backend: str | None = None) -> list[str]:
     Parameters
     ----------
     text : str
-    backend : {"jieba", "rjieba"}, optional
+    backend : {"auto", "jieba", "rjieba"}, optional
         As in :func:`tokenize`.
 
     Returns
@@ -383,7 +524,10 @@ class ChineseTokenizer(TransformerMixin, BaseEstimator):
         """
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"min_length must be a positive integer, got {self.min_length!r}")
-        get_tokenizer()
+        if segmenter_name() == "rjieba":
+            get_fast_tokenizer()
+        else:
+            get_tokenizer()
         self.n_documents_ = sum(1 for _ in X)
         return self
 

@@ -1,9 +1,12 @@
-"""The optional rjieba fast path: identical to jieba on the corpus, and it honours the user dictionary."""
+"""The rjieba fast path (the default when installed): identical to jieba on the corpus and on a synthetic corpus,
+it honours the user dictionary, and ``auto`` falls back to jieba when rjieba is missing or fails its self-check."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
+import numpy as np
 import pytest
 
 from analysis import lexicon, segment
@@ -46,6 +49,31 @@ def corpus_texts() -> list[str]:
     return [d.text for d in iter_documents()]
 
 
+@pytest.fixture(scope="module")
+def synthetic_paragraphs(corpus_texts) -> list[str]:
+    """About 150,000 characters of seeded synthetic text: corpus fragments cut at random points and
+    recombined with dictionary words, figures and tricky ASCII runs (new contexts for every boundary)."""
+    rng = np.random.default_rng(20131)
+    text = "".join(corpus_texts)
+    words = [e.word for e in lexicon.userdict()]
+    extras = TRICKY + ["3.55亿", "100个", "2013年", "5亿", "QQ", "iOS", "App", " ", "，", "。", "“", "”"]
+    paras, size = [], 0
+    while size < 150_000:
+        parts = []
+        for _ in range(int(rng.integers(4, 12))):
+            a = int(rng.integers(0, len(text) - 40))
+            parts.append(text[a : a + int(rng.integers(2, 40))].replace("\n", ""))
+            pick = rng.random()
+            if pick < 0.4:
+                parts.append(words[int(rng.integers(0, len(words)))])
+            elif pick < 0.6:
+                parts.append(extras[int(rng.integers(0, len(extras)))])
+        para = "".join(parts)
+        paras.append(para)
+        size += len(para)
+    return paras
+
+
 @needs_rjieba
 @pytest.mark.parametrize("hmm", [True, False], ids=["hmm_on", "hmm_off"])
 def test_identical_to_jieba_on_corpus(corpus_texts, hmm):
@@ -54,6 +82,14 @@ def test_identical_to_jieba_on_corpus(corpus_texts, hmm):
         for para in text.split("\n\n"):
             assert segment.lcut(para, hmm=hmm, backend="rjieba") == segment.lcut(para, hmm=hmm, backend="jieba")
         assert segment.lcut(text, hmm=hmm, backend="rjieba") == segment.lcut(text, hmm=hmm, backend="jieba")
+
+
+@needs_rjieba
+@pytest.mark.parametrize("hmm", [True, False], ids=["hmm_on", "hmm_off"])
+def test_identical_to_jieba_on_synthetic_corpus(synthetic_paragraphs, hmm):
+    assert sum(map(len, synthetic_paragraphs)) >= 150_000
+    for para in synthetic_paragraphs:
+        assert segment.lcut(para, hmm=hmm, backend="rjieba") == segment.lcut(para, hmm=hmm, backend="jieba"), para
 
 
 @needs_rjieba
@@ -98,16 +134,83 @@ def test_environment_variable_selects_backend(monkeypatch, corpus_texts):
     monkeypatch.setenv(segment.SEGMENTER_ENV, "rjieba")
     assert segment.segmenter_name() == "rjieba"
     assert segment.tokenize(corpus_texts[0]) == segment.tokenize(corpus_texts[0], backend="jieba")
-    monkeypatch.delenv(segment.SEGMENTER_ENV)
+    monkeypatch.setenv(segment.SEGMENTER_ENV, "jieba")
     assert segment.segmenter_name() == "jieba"
+    monkeypatch.setenv(segment.SEGMENTER_ENV, "auto")
+    assert segment.segmenter_name() == "rjieba"
+    monkeypatch.delenv(segment.SEGMENTER_ENV)
+    assert segment.segmenter_name() == "rjieba"  # the default is auto
+    assert segment.segmenter_name("jieba") == "jieba"  # the argument wins over the default
+
+
+@needs_rjieba
+def test_auto_uses_rjieba_when_the_self_check_passes(monkeypatch):
+    monkeypatch.delenv(segment.SEGMENTER_ENV, raising=False)
+    ok, reason = segment.fast_path_status()
+    assert ok and "passed" in reason
+    assert segment.DEFAULT_SEGMENTER == "auto"
+    assert segment.segmenter_name() == "rjieba"
+    assert segment.segmenter_name("auto") == "rjieba"
+
+
+def test_probe_text_exercises_the_join_rule():
+    """The self-check probe holds the ASCII runs where jieba-rs alone differs, and dictionary words."""
+    assert segment._JOIN_RISK.search(segment.PROBE_TEXT)
+    for text in TRICKY:
+        assert text in segment.PROBE_TEXT, text
+    assert sum(e.word in segment.PROBE_TEXT for e in lexicon.userdict()) >= 10
 
 
 def test_bad_backend_names(monkeypatch):
-    with pytest.raises(ValueError, match=r"backend must be one of \('jieba', 'rjieba'\), got 'pkuseg'"):
+    with pytest.raises(ValueError, match=r"backend must be one of \('auto', 'jieba', 'rjieba'\), got 'pkuseg'"):
         segment.tokenize("来往", backend="pkuseg")
     monkeypatch.setenv(segment.SEGMENTER_ENV, "jieba-rs")
     with pytest.raises(ValueError, match=r"\$ANALYSIS_SEGMENTER must be one of"):
         segment.tokenize("来往")
+
+
+def test_auto_falls_back_to_jieba_without_rjieba(monkeypatch, caplog, corpus_texts):
+    monkeypatch.delenv(segment.SEGMENTER_ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "rjieba", None)
+    segment.get_fast_tokenizer.cache_clear()
+    segment.fast_path_status.cache_clear()
+    try:
+        with caplog.at_level(logging.INFO, logger="analysis.segment"):
+            assert segment.segmenter_name() == "jieba"
+            assert segment.segmenter_name() == "jieba"
+        assert segment.fast_path_status() == (False, caplog.records[0].getMessage())
+        assert len([r for r in caplog.records if "not installed" in r.getMessage()]) == 1  # logged once
+        text = corpus_texts[1]
+        assert segment.lcut(text) == segment.get_tokenizer().lcut(text, HMM=True)
+        assert segment.tokenize(text) == [w for w in segment.get_tokenizer().lcut(text) if not w.isspace()]
+    finally:
+        segment.get_fast_tokenizer.cache_clear()
+        segment.fast_path_status.cache_clear()
+
+
+@needs_rjieba
+def test_auto_falls_back_to_jieba_when_the_self_check_fails(monkeypatch, caplog):
+    """A fast path that differs from jieba on the probe is not used, and the reason is logged once."""
+    monkeypatch.delenv(segment.SEGMENTER_ENV, raising=False)
+    real = segment._fast_lcut
+
+    def broken(text, hmm, tok=None):
+        words = real(text, hmm, tok)
+        return [w.replace("钉钉", "钉 钉") for w in words]
+
+    monkeypatch.setattr(segment, "_fast_lcut", broken)
+    segment.fast_path_status.cache_clear()
+    try:
+        with caplog.at_level(logging.INFO, logger="analysis.segment"):
+            assert segment.segmenter_name() == "jieba"
+            segment.segmenter_name()
+        ok, reason = segment.fast_path_status()
+        assert not ok and "identity self-check" in reason and "钉 钉" in reason
+        assert [r.levelno for r in caplog.records] == [logging.WARNING]
+        assert segment.tokenize("陈航做了钉钉") == ["陈航", "做", "了", "钉钉"]
+        assert segment.segmenter_name("rjieba") == "rjieba"  # forcing it still works
+    finally:
+        segment.fast_path_status.cache_clear()
 
 
 def test_missing_rjieba_names_the_extra(monkeypatch):

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = [
     "CLEANING_STEPS",
     "REPORT_KEYS",
@@ -215,13 +217,13 @@ def encode_offsets(offsets: list[int]) -> list[list[int]]:
         ``[clean_start, raw_start, length]`` runs over which both indices
         advance by one.
     """
-    runs: list[list[int]] = []
-    for i, r in enumerate(offsets):
-        if runs and runs[-1][1] + runs[-1][2] == r and runs[-1][0] + runs[-1][2] == i:
-            runs[-1][2] += 1
-        else:
-            runs.append([i, r, 1])
-    return runs
+    if not len(offsets):
+        return []
+    arr = np.asarray(offsets, dtype=np.int64)
+    # a run continues while the raw index advances by exactly one
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(arr) != 1) + 1))
+    lengths = np.diff(np.concatenate((starts, [len(arr)])))
+    return [[int(i), int(arr[i]), int(n)] for i, n in zip(starts, lengths, strict=True)]
 
 
 def decode_offsets(runs: list[list[int]]) -> list[int]:

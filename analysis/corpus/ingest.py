@@ -26,6 +26,7 @@ loads several files and rejects an article that repeats an earlier one.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -124,7 +125,7 @@ def detect_script(text: str) -> str:
     if not han:
         return "none"
     converted = _t2s().convert(han)
-    changed = sum(a != b for a, b in zip(han, converted, strict=False))
+    changed = sum(map(operator.ne, han, converted))  # pairs up to the shorter, as zip does
     return "Traditional" if changed / len(han) > TRADITIONAL_SHARE else "Simplified"
 
 
@@ -155,9 +156,17 @@ def _harvest(meta: dict[str, Any], line: str) -> None:
 
 
 def _map_chars(text: str, offsets: list[int], fn: Callable[[str], str]) -> tuple[str, list[int]]:
+    """Apply ``fn`` to each character; each output character keeps the offset of its source."""
+    if len(text) != len(offsets):
+        raise ValueError(f"{len(text)} characters but {len(offsets)} offsets")
+    table = {ch: fn(ch) for ch in set(text)}  # fn once per distinct character
+    if all(k == v for k, v in table.items()):
+        return text, list(offsets)
+    if all(len(v) == 1 for v in table.values()):
+        return "".join(table[ch] for ch in text), list(offsets)
     out, offs = [], []
     for ch, o in zip(text, offsets, strict=True):
-        new = fn(ch)
+        new = table[ch]
         out.append(new)
         offs.extend([o] * len(new))
     return "".join(out), offs
@@ -166,8 +175,8 @@ def _map_chars(text: str, offsets: list[int], fn: Callable[[str], str]) -> tuple
 def _n_changed(a: str, b: str) -> int:
     """Characters that differ between two versions of a text (aligned when equal length)."""
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True))
-    return abs(len(a) - len(b)) + sum(x != y for x, y in zip(a, b, strict=False))
+        return 0 if a == b else sum(map(operator.ne, a, b))
+    return abs(len(a) - len(b)) + sum(map(operator.ne, a, b))
 
 
 def _convert_t2s(text: str, offsets: list[int]) -> tuple[str, list[int]]:
@@ -249,13 +258,15 @@ def clean(path: Path, raw_text: str, *, boilerplate: Iterable[re.Pattern[str]] |
         raise CorpusError(path, "no Chinese text in the body")
 
     # pinyin glosses (before any normalisation)
-    keep = [True] * len(text)
-    for m in PINYIN_GLOSS.finditer(text):
-        for i in range(m.start(), m.end()):
-            keep[i] = False
+    glosses = [(m.start(), m.end()) for m in PINYIN_GLOSS.finditer(text)]
     before = len(text)
-    offs = [o for o, k in zip(offs, keep, strict=True) if k]
-    text = "".join(c for c, k in zip(text, keep, strict=True) if k)
+    if glosses:
+        keep = [True] * len(text)
+        for a, b in glosses:
+            for i in range(a, b):
+                keep[i] = False
+        offs = [o for o, k in zip(offs, keep, strict=True) if k]
+        text = "".join(c for c, k in zip(text, keep, strict=True) if k)
     report["pinyin"] = before - len(text)
 
     before_text = text

@@ -16,6 +16,14 @@ replaces that type with the cross-fitted coder's (:func:`assign_types`): the
 classifier of :mod:`analysis.extract.classifier`, trained on the reference
 coding (:func:`load_reference`) leave one article out.
 
+The stage computes everything that depends on one article alone once, in the
+per-document step (:func:`document_claims`: the rows plus the coder's features
+of :func:`analysis.extract.classifier.type_features`), and hands the features
+to :func:`assign_types` (:func:`split_features`), so the parent process only
+fits the classifier.  The per-document step is pure and depends on the
+article's raw file and on ``cues.yaml``, ``entities.yaml``, ``strategies.yaml``,
+``numbers.yaml`` and ``userdict.txt`` (jieba's part-of-speech tags).
+
 The labels join onto these rows by id *and* text (:func:`reference_labels`,
 :func:`attach_gold`), so that a label never moves to another sentence if the
 splitter renumbers them.
@@ -23,14 +31,17 @@ splitter renumbers them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis import lexicon
 from analysis.corpus.document import Document
 from analysis.extract.classifier import (  # noqa: F401  (make_classifier: see the note below)
+    article_features,
     cross_fit,
     make_classifier,
     make_type_classifier,
@@ -42,6 +53,7 @@ from analysis.extract.cues import (  # noqa: F401  (TYPES: see the note below)
     cue_hits,
     polarity_from_hits,
 )
+from analysis.extract.exhaustive import active as _exhaustive
 from analysis.extract.ids import claim_id
 from analysis.extract.rules import code_article
 from analysis.extract.sentences import document_sentences
@@ -52,7 +64,7 @@ from analysis.extract.tagging import find_entities, find_themes, load_entities, 
 # uses load_strategies).  Their homes are analysis.extract.cues and
 # analysis.extract.classifier; drop the two re-exports once those imports have moved.
 
-__all__ = ["CLAIM_COLUMNS", "claims_frame", "load_gold", "attach_gold", "load_reference", "reference_labels",
+__all__ = ["CLAIM_COLUMNS", "FEATURE_COLUMNS", "claims_frame", "document_claims", "split_features", "load_gold", "attach_gold", "load_reference", "reference_labels",
            "assign_types"]
 
 #: Columns of ``claims.csv``, in order.
@@ -86,36 +98,143 @@ def claims_frame(docs: Iterable[Document]) -> pd.DataFrame:
     analysis.lexicon.LexiconError
         If a lexicon is malformed.
     """
+    return _claims_rows(docs, with_features=False)
+
+
+def document_claims(doc: Document) -> pd.DataFrame:
+    """:func:`claims_frame` of one article, plus what the cross-fitted coder needs from it.
+
+    The per-document step of the ``claims`` stage: everything that depends on
+    one article alone is computed here, once (the rules, the cue hits, the
+    part-of-speech tags, the figures), so that :func:`assign_types` does not
+    recompute it.
+
+    Parameters
+    ----------
+    doc : analysis.corpus.document.Document
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CLAIM_COLUMNS` plus :data:`FEATURE_COLUMNS`: ``_rule_reason``
+        (the rule that gave ``type``), ``_features`` (the
+        :func:`~analysis.extract.classifier.type_features` dict as JSON) and
+        ``_author`` (the author name the rules used).
+
+    Raises
+    ------
+    analysis.lexicon.LexiconError
+        If a lexicon is malformed.
+    """
+    return _claims_rows([doc], with_features=True)
+
+
+#: The extra columns of :func:`document_claims`.
+FEATURE_COLUMNS = ["_rule_reason", "_features", "_author"]
+
+
+#: Memo of :func:`_sentence_tags` per clean sentence, for one set of lexicon objects.
+_MEMO: dict[str, tuple[str, str, str, str, str]] = {}
+_MEMO_KEY: list[Any] = [None]
+
+
+def _sentence_tags(sentence: str, cues: dict[str, Any], entities: Any, strategies: Any
+                   ) -> tuple[str, str, str, str, str]:
+    """The columns of a claims row that depend on the sentence alone: themes, entities, polarity,
+    cues and criticism."""
+    hits = cue_hits(sentence, cues)
+    return (";".join(find_themes(sentence, strategies)), ";".join(find_entities(sentence, entities)),
+            polarity_from_hits(hits), ";".join(f"{k}:{'|'.join(v)}" for k, v in sorted(hits.items()) if v),
+            ";".join(criticism_cues(sentence, cues)))
+
+
+def _claims_rows(docs: Iterable[Document], *, with_features: bool) -> pd.DataFrame:
     cues = lexicon.cues()
     entities, strategies = load_entities(), load_strategies()
+    key = (cues, entities, strategies)
+    if _MEMO_KEY[0] is None or any(a is not b for a, b in zip(_MEMO_KEY[0], key, strict=True)) \
+            or len(_MEMO) >= 20_000:
+        _MEMO.clear()
+        _MEMO_KEY[0] = key
+    memo = _MEMO
     rows = []
     for doc in sorted(docs, key=lambda d: d.article_id):
         sents = document_sentences(doc)
-        coded = code_article([s.clean for s in sents], [s.heading for s in sents],
-                             author=str(doc.meta.get("author") or ""), cues=cues)
-        for s, rule in zip(sents, coded, strict=True):
-            hits = cue_hits(s.clean, cues)
-            cue_str = ";".join(f"{k}:{'|'.join(v)}" for k, v in sorted(hits.items()) if v)
-            rows.append({
+        author = str(doc.meta.get("author") or "")
+        texts = [s.clean for s in sents]
+        coded = code_article(texts, [s.heading for s in sents], author=author, cues=cues)
+        feats = article_features(texts, coded, cues) if with_features else None
+        for i, (s, rule) in enumerate(zip(sents, coded, strict=True)):
+            local = None if _exhaustive() else memo.get(s.clean)
+            if local is None:
+                local = _sentence_tags(s.clean, cues, entities, strategies)
+                if not _exhaustive():
+                    memo[s.clean] = local
+            themes, ents, polarity, cue_str, criticism = local
+            row = {
                 "claim_id": claim_id(s.article_id, s.n),
                 "article_id": s.article_id,
                 "sentence": s.raw,
                 "start": s.raw_start,
                 "end": s.raw_end,
                 "type": rule.type,
-                "themes": ";".join(find_themes(s.clean, strategies)),
-                "entities": ";".join(find_entities(s.clean, entities)),
+                "themes": themes,
+                "entities": ents,
                 "sentence_clean": s.clean,
                 "clean_start": s.clean_start,
                 "clean_end": s.clean_end,
                 "heading": s.heading,
-                "polarity": polarity_from_hits(hits),
+                "polarity": polarity,
                 "cues": cue_str,
-                "criticism": ";".join(criticism_cues(s.clean, cues)),
+                "criticism": criticism,
                 "_n": s.n,
-            })
-    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS + ["_n"])
+            }
+            if feats is not None:
+                row |= {"_rule_reason": rule.reason, "_features": json.dumps(feats[i], ensure_ascii=False),
+                        "_author": author}
+            rows.append(row)
+    extra = FEATURE_COLUMNS if with_features else []
+    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS + extra + ["_n"])
     return df.sort_values(["article_id", "_n"], ignore_index=True).drop(columns="_n")
+
+
+def split_features(frame: pd.DataFrame, authors: Mapping[str, str] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Split :func:`document_claims` rows into the claims and the coder's features.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Concatenated :func:`document_claims` outputs.
+    authors : mapping, optional
+        ``{article_id: author}``, as given to :func:`assign_types`.
+
+    Returns
+    -------
+    claims : pandas.DataFrame
+        The :data:`CLAIM_COLUMNS`.
+    features : pandas.DataFrame or None
+        :func:`~analysis.extract.classifier.type_features` of ``claims`` (same
+        rows, same order), or ``None`` when an article's rules ran with
+        another author name than ``authors`` gives (the features must then
+        be recomputed).
+    """
+    claims = frame[CLAIM_COLUMNS].reset_index(drop=True)
+    if not set(FEATURE_COLUMNS) <= set(frame.columns):
+        return claims, None
+    authors = authors or {}
+    used = frame.drop_duplicates("article_id").set_index("article_id")["_author"]
+    if any(str(authors.get(aid, "") or "") != str(a) for aid, a in used.items()):
+        return claims, None
+    feats = pd.DataFrame({
+        "claim_id": frame["claim_id"].to_numpy(),
+        "article_id": frame["article_id"].to_numpy(),
+        "text": frame["sentence_clean"].astype(str).to_numpy(),
+        "rule_type": frame["type"].to_numpy(),
+        "rule_reason": frame["_rule_reason"].to_numpy(),
+        "features": [json.loads(f) for f in frame["_features"]],
+    })
+    return claims, feats
 
 
 def load_gold(path: Path | None = None) -> pd.DataFrame:
@@ -211,12 +330,13 @@ def reference_labels(claims: pd.DataFrame, reference: pd.DataFrame, column: str 
         label or whose text changed since it was coded.
     """
     ref = reference.drop_duplicates(GOLD_KEYS).set_index(GOLD_KEYS)[column]
-    keys = list(zip(*(claims[k].astype(str) for k in GOLD_KEYS), strict=True))
-    return pd.Series([ref.get(k) for k in keys], index=claims.index, dtype=object)
+    lookup = dict(zip(ref.index, ref.to_numpy(), strict=True))  # a dict: Series.get on a MultiIndex is slow
+    keys = zip(*(claims[k].astype(str) for k in GOLD_KEYS), strict=True)
+    return pd.Series([lookup.get(k) for k in keys], index=claims.index, dtype=object)
 
 
-def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None
-                 ) -> pd.DataFrame:
+def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None,
+                 features: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cross-fitted claim types: each coded article typed by the model trained without it.
 
     Parameters
@@ -227,6 +347,9 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
         :func:`load_reference` output.
     authors : mapping, optional
         ``{article_id: author}``.
+    features : pandas.DataFrame, optional
+        :func:`~analysis.extract.classifier.type_features` of ``claims``,
+        already computed (:func:`split_features`); default: computed here.
 
     Returns
     -------
@@ -239,7 +362,7 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
     out = claims.copy()
     if out.empty:
         return out
-    feats = type_features(out, authors)
+    feats = type_features(out, authors) if features is None else features
     fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
                     make_type_classifier, fallback=feats["rule_type"])
     out["type"] = fit["prediction"].to_numpy()

@@ -45,6 +45,7 @@ from typing import Any
 
 from analysis import lexicon
 from analysis.extract.evidence import CLAUSE_END, concrete_dates, past_events, sentence_figures
+from analysis.extract.exhaustive import active as _exhaustive
 from analysis.extract.spans import inside, occurrences
 
 __all__ = [
@@ -71,6 +72,8 @@ _QUESTION = re.compile(r"(?:[?？]|[吗呢])[”’」』)）》】\"'\s]*$")
 
 def _live(text: str, cue: str, false_words: Iterable[str]) -> list[tuple[int, int]]:
     """The occurrences of ``cue`` that are not inside one of its false cues."""
+    if cue not in text and not _exhaustive():
+        return []  # the common case: no occurrence, so no false cue to look for
     blocked = [s for w in false_words for s in occurrences(text, w)]
     return [s for s in occurrences(text, cue) if not inside(s, blocked)]
 
@@ -119,7 +122,9 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
         final ``?``/吗/呢 of a question) and ``attribution`` (verbs of saying,
         ``fact.attribution``); values are sorted lists of the strings that
         matched (with repeats).  The matches of each type's ``patterns``
-        (regular expressions) join that type's list.
+        (regular expressions) join that type's list.  Every call returns new
+        lists; the result is memoised per sentence and lexicon object, since the
+        claims stage asks for the same sentence up to three times.
 
     Raises
     ------
@@ -128,6 +133,27 @@ def cue_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, lis
     """
     _check_str(sentence)
     cues = cues or lexicon.cues()
+    if _exhaustive():
+        return _cue_hits(sentence, cues)
+    global _MEMO_CUES
+    if _MEMO_CUES is not cues:
+        _MEMO.clear()
+        _MEMO_CUES = cues
+    hits = _MEMO.get(sentence)
+    if hits is None:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        hits = _MEMO[sentence] = _cue_hits(sentence, cues)
+    return {k: list(v) for k, v in hits.items()}
+
+
+#: Memo of :func:`cue_hits` for one lexicon object (cleared when another is passed, or when full).
+_MEMO: dict[str, dict[str, list[str]]] = {}
+_MEMO_CUES: Any = None
+_MEMO_MAX = 20_000
+
+
+def _cue_hits(sentence: str, cues: dict[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {k: [] for k in HIT_KEYS}
     rec = cues["recommendation"]
     neg = rec.get("negation", {})

@@ -67,6 +67,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -91,6 +92,12 @@ class _Hit:
     unit: str | None
     counter_unit: str | None
     hedge: int
+
+
+@lru_cache(maxsize=64)
+def _longest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`~analysis.extract.amounts.longest_first`, memoised (the word lists are few and fixed)."""
+    return longest_first(words)
 
 
 def _match_prefix(text: str, pos: int, words: Iterable[str]) -> str | None:
@@ -149,11 +156,11 @@ def _candidate(text: str, m: re.Match[str], lex: NumberLexicon) -> _Hit | None:
     ):
         return None
     unit = counter_unit = None
-    cur = _match_prefix(text, pos, longest_first(lex.currencies))
+    cur = _match_prefix(text, pos, _longest(tuple(lex.currencies)))
     if cur:
         unit, pos = lex.currencies[cur], pos + len(cur)
     else:
-        ctr = _match_prefix(text, pos, longest_first(lex.counters))
+        ctr = _match_prefix(text, pos, _longest(tuple(lex.counters)))
         if ctr:
             counter_unit, pos = lex.counters[ctr], pos + len(ctr)
     suffix = _match_prefix(text, pos, lex.hedge_after)
@@ -189,12 +196,18 @@ def _occurrences(text: str, a: int, b: int, words: Iterable[str]) -> list[tuple[
     """Non-overlapping occurrences of ``words`` in ``text[a:b]``, longest words winning overlaps."""
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for w in longest_first(words):
+    # ``occupied[k]`` marks text[a + k] as inside a taken span: a span of length >= 1 overlaps the taken
+    # spans iff it covers an occupied character (one C-level search, not a loop over every taken span)
+    occupied = bytearray(max(b - a, 0))
+    for w in _longest(tuple(words)):
+        n = len(w)
         i = text.find(w, a, b)
-        while i >= 0 and i + len(w) <= b:
-            if not any(s < i + len(w) and i < e for s, e in taken):
-                found.append((i, i + len(w), w))
-                taken.append((i, i + len(w)))
+        while i >= 0 and i + n <= b:
+            free = occupied.find(1, i - a, i - a + n) < 0 if n else not any(s < i < e for s, e in taken)
+            if free:
+                found.append((i, i + n, w))
+                taken.append((i, i + n))
+                occupied[i - a : i - a + n] = b"\x01" * n
             i = text.find(w, i + 1, b)
     return sorted(found)
 

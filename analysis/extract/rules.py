@@ -50,7 +50,7 @@ from typing import Any
 
 from analysis import lexicon
 from analysis.extract.cues import cue_hits
-from analysis.extract.evidence import CLAUSE_END, pos_tags
+from analysis.extract.evidence import CLAUSE_END, iter_pos_tags, tagged_words
 
 __all__ = ["LIST_MARKER", "Coded", "asserted_part", "is_list_item", "starts_with_verb", "code_article"]
 
@@ -121,11 +121,13 @@ def asserted_part(sentence: str) -> str:
     return body[: breaks[-1]] if breaks else ""
 
 
-def _strip_lead(tokens: Sequence[tuple[str, str]], lead: frozenset[str]) -> list[tuple[str, str]]:
-    i = 0
-    while i < len(tokens) and (tokens[i][0] in lead or CLAUSE_END.fullmatch(tokens[i][0]) or not tokens[i][0].strip()):
-        i += 1
-    return list(tokens[i:])
+def _first_content_tag(sentence: str, lead: frozenset[str]) -> tuple[str, str] | None:
+    """The first ``(word, flag)`` after lead adverbs, clause breaks and blanks (tags only that prefix)."""
+    for tok in iter_pos_tags(sentence):
+        if tok[0] in lead or CLAUSE_END.fullmatch(tok[0]) or not tok[0].strip():
+            continue
+        return tok
+    return None
 
 
 def starts_with_verb(sentence: str, lead_adverbs: Sequence[str] = (), not_step: Sequence[str] | None = None
@@ -148,12 +150,12 @@ def starts_with_verb(sentence: str, lead_adverbs: Sequence[str] = (), not_step: 
     """
     if not_step is None:
         not_step = lexicon.cues()["discourse"]["not_step_verbs"]
-    toks = _strip_lead(pos_tags(sentence), frozenset(lead_adverbs))
-    return bool(toks) and toks[0][1].startswith("v") and toks[0][0] not in set(not_step)
+    first = _first_content_tag(sentence, frozenset(lead_adverbs))
+    return first is not None and first[1].startswith("v") and first[0] not in set(not_step)
 
 
 def _has_verb(sentence: str) -> bool:
-    return any(flag.startswith("v") for _, flag in pos_tags(sentence))
+    return any(flag.startswith("v") for _, flag in iter_pos_tags(sentence))  # stops at the first verb
 
 
 def _live_advice(hits: dict[str, list[str]], sentence: str, reminders: Sequence[str]) -> bool:
@@ -257,7 +259,7 @@ def _decide(body: str, asserted: str, hits: dict[str, list[str]], *, heading: bo
         return Coded("fact", "evidence", hits)  # a question quoted inside narration (他反问:“…吗?”) narrates
     if question:
         return Coded("other", "question", hits)
-    words = {w for w, _ in pos_tags(asserted)}
+    words = tagged_words(asserted, first_person)  # tags only where a first-person word occurs
     if any(w in words or (len(w) > 1 and asserted.startswith(w)) for w in first_person):
         return Coded("other", "anecdote", hits)
     if not _has_verb(asserted):

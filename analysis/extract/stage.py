@@ -14,7 +14,13 @@ import pandas as pd
 
 from analysis.corpus.document import Document
 from analysis.corpus.documents import map_articles
-from analysis.extract.claims import CLAIM_COLUMNS, assign_types, claims_frame, load_reference
+from analysis.extract.claims import (
+    CLAIM_COLUMNS,
+    assign_types,
+    document_claims,
+    load_reference,
+    split_features,
+)
 from analysis.extract.cues import TYPES
 from analysis.extract.figures import combine_frames, extract_numbers
 from analysis.stage_api import Context
@@ -61,8 +67,9 @@ def numbers_summary(out: Mapping[str, Any]) -> str:
 
 
 def _claims_one(doc: Document) -> pd.DataFrame:
-    # module-level so that it pickles for joblib / Dask workers
-    return claims_frame([doc])
+    # module-level so that it pickles for joblib / Dask workers; the claims rows plus the coder's
+    # features of the article (analysis.extract.claims.document_claims), split off in `claims`
+    return document_claims(doc)
 
 
 def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
@@ -95,7 +102,8 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
         raise ValueError("no sentences found in the prepared articles")
     corpus = inputs.get("corpus")
     authors = dict(zip(corpus["article_id"], corpus["author"].fillna(""), strict=True)) if corpus is not None else {}
-    return {"claims": assign_types(df, load_reference(), authors)}
+    df, feats = split_features(df, authors)  # feats is None if it must be recomputed
+    return {"claims": assign_types(df, load_reference(), authors, features=feats)}
 
 
 def claims_summary(out: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from analysis import lexicon
+from analysis.extract.exhaustive import active as _exhaustive
 from analysis.extract.spans import inside, occurrences
 
 __all__ = ["alias_pattern", "load_entities", "load_strategies", "find_entities", "find_themes"]
@@ -52,9 +53,48 @@ def _with_patterns(key: str, entries: tuple[dict[str, Any], ...],
     """``entries`` with ``_pats`` compiled, once per load of the lexicon (``clear_cache`` reloads it)."""
     built = _BUILT.get(key)
     if built is None or built[0] is not entries:
-        built = (entries, tuple({**e, "_pats": [alias_pattern(str(w)) for w in words(e)]} for e in entries))
+        out = []
+        for e in entries:
+            ws = [str(w) for w in words(e)]
+            pats = [alias_pattern(w) for w in ws]
+            latin = [alias_pattern(w).pattern for w in ws if _LATIN.match(w)]
+            out.append({**e, "_pats": pats, "_lits": frozenset(w for w in ws if not _LATIN.match(w)),
+                        "_latin_words": tuple(w for w in ws if _LATIN.match(w)),
+                        "_latin": re.compile("|".join(f"(?:{x})" for x in latin), re.I) if latin else None})
+        built = (entries, tuple(out))
         _BUILT[key] = built
     return built[1]
+
+
+#: Per collection of entries (by identity): the union of their literal aliases, and one pattern for
+#: all their Latin aliases.
+_UNION: dict[str, tuple[Any, frozenset[str], re.Pattern[str] | None]] = {}
+
+
+def _occurring(sentence: str, entries: Any, slot: str) -> tuple[set[str], bool] | None:
+    """The literal aliases of ``entries`` that occur in ``sentence``, and whether a Latin alias can;
+    ``None`` without an index (then every entry is tested in full)."""
+    if _exhaustive() or not isinstance(entries, tuple):
+        return None
+    hit = _UNION.get(slot)
+    if hit is None or hit[0] is not entries:
+        if not all("_lits" in e and "_latin_words" in e for e in entries):
+            return None
+        # a Latin alias match starts with its first character (case-insensitive): one character test
+        firsts = sorted({str(w)[0] for e in entries for w in e["_latin_words"] if str(w)})
+        hit = (entries, frozenset().union(*(e["_lits"] for e in entries)),
+               re.compile("|".join(re.escape(c) for c in firsts), re.I) if firsts else None)
+        _UNION[slot] = hit
+    return {w for w in hit[1] if w in sentence}, hit[2] is not None and hit[2].search(sentence) is not None
+
+
+def _may_match(entry: dict[str, Any], sentence: str, occurring: tuple[set[str], bool] | None) -> bool:
+    """False only when none of the entry's aliases can match (a literal alias matches iff it occurs)."""
+    if occurring is None or "_lits" not in entry:
+        return True
+    if not occurring[0].isdisjoint(entry["_lits"]):
+        return True
+    return occurring[1] and entry["_latin"] is not None and entry["_latin"].search(sentence) is not None
 
 
 def load_entities() -> tuple[dict[str, Any], ...]:
@@ -64,7 +104,10 @@ def load_entities() -> tuple[dict[str, Any], ...]:
     -------
     tuple of dict
         :func:`analysis.lexicon.entities` entries (``id, name, kind, aliases,
-        not``) plus ``_pats``, the compiled :func:`alias_pattern` of each alias.
+        not``) plus ``_pats``, the compiled :func:`alias_pattern` of each alias,
+        ``_lits``, the literal (non-Latin) aliases, and ``_latin``, one
+        pattern for the Latin ones (or ``None``): a cheap test of whether any
+        alias can match, before the exact one.
 
     Raises
     ------
@@ -81,7 +124,8 @@ def load_strategies() -> tuple[dict[str, Any], ...]:
     -------
     tuple of dict
         :func:`analysis.lexicon.strategies` entries (``id, name, seeds``...)
-        plus ``_pats``, the compiled :func:`alias_pattern` of each seed.
+        plus ``_pats``, the compiled :func:`alias_pattern` of each seed, and
+        ``_lits`` and ``_latin`` (as for :func:`load_entities`).
 
     Raises
     ------
@@ -118,7 +162,11 @@ def find_entities(sentence: str, entities: Iterable[dict[str, Any]] | None = Non
     """
     _check_str(sentence)
     found = set()
-    for ent in entities if entities is not None else load_entities():
+    entities = entities if entities is not None else load_entities()
+    occurring = _occurring(sentence, entities, "entities")
+    for ent in entities:
+        if not _may_match(ent, sentence, occurring):
+            continue  # no alias occurs at all
         blocked = [s for w in ent["not"] for s in occurrences(sentence, w)]
         for pat in ent["_pats"]:
             if any(not inside((m.start(), m.end()), blocked) for m in pat.finditer(sentence)):
@@ -149,7 +197,11 @@ def find_themes(sentence: str, strategies: Iterable[dict[str, Any]] | None = Non
     """
     _check_str(sentence)
     found = set()
-    for strat in strategies if strategies is not None else load_strategies():
+    strategies = strategies if strategies is not None else load_strategies()
+    occurring = _occurring(sentence, strategies, "strategies")
+    for strat in strategies:
+        if not _may_match(strat, sentence, occurring):
+            continue  # no seed occurs at all
         if any(p.search(sentence) for p in strat["_pats"]):
             found.add(strat["id"])
     return sorted(found)
