@@ -47,6 +47,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="loky (local processes), threading, or dask (default: loky)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="Dask scheduler, e.g. tcp://HOST:8786 (needs --backend dask; default: a temporary local cluster)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every per-document result instead of reusing the cache "
+                        "(.cache/documents or $ANALYSIS_CACHE_DIR/documents); the outputs are the same")
     p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
                    help="how long to wait for another run's lock (default: wait until it is free)")
 
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(names, root=args.out, raw_dir=args.raw, book_dir=args.book, n_jobs=args.jobs, backend=args.backend,
             scheduler=args.scheduler, skip_bad=args.skip_bad, progress=_progress, warn=_warn,
             echo=lambda line: print(line, flush=True), lock_timeout=args.wait,
-            on_wait=lambda line: print(f"note: {line}", file=sys.stderr, flush=True))
+            on_wait=lambda line: print(f"note: {line}", file=sys.stderr, flush=True), cache=not args.no_cache)
     except (CorpusError, lexicon.LexiconError, catalog.SchemaError, catalog.LockTimeout, FileNotFoundError,
             ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)

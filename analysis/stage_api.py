@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analysis.cache import ScopedCache
 
 __all__ = ["Context", "StageResult"]
 
@@ -35,6 +38,10 @@ class Context:
         Wraps the iterable of per-document results.
     warn : callable, optional
         Receives each skipped file's error.
+    cache : analysis.cache.ScopedCache, optional
+        The per-document result cache, with this stage's lexicon files
+        (``None`` when caching is off); a corpus-level stage may key
+        per-article work with it.
     """
 
     processed_dir: Path
@@ -46,6 +53,7 @@ class Context:
     skip_bad: bool = False
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None
     warn: Callable[[Exception], None] | None = None
+    cache: ScopedCache | None = None
 
 
 @dataclass(frozen=True)

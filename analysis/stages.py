@@ -10,7 +10,8 @@ opens no file of ``data/processed``.  This module does all of that I/O:
    leaves ``data/processed`` complete, old or new;
 2. for each stage, in data-flow order: load its inputs, run it (the
    per-document stages map over the articles in parallel through
-   :mod:`analysis.parallel`), check its outputs against the catalogue and save
+   :mod:`analysis.parallel`, reusing the per-document results cached by
+   :mod:`analysis.cache` for unchanged articles), check its outputs against the catalogue and save
    them all or none (:func:`analysis.catalog.save_all`);
 3. swap the staging folder in, then write the book's article pages (the
    ``pages`` stage), still under the lock: a failed run changes neither
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis import cache as doc_cache
 from analysis import catalog, config
 from analysis.adoption import stage as adoption_stage
 from analysis.checks import stage as checks_stage
@@ -64,6 +66,13 @@ class Stage:
     writes_book : bool
         Whether the stage writes into the book's sources (the article pages)
         rather than the catalogue.
+    outputs : tuple of str
+        The catalogue artefacts it writes.
+    lexicons : tuple of str
+        The lexicon files its per-document work reads, as names of
+        :mod:`analysis.config` constants (resolved at run time); part of the
+        cache key of every per-document result it computes (:mod:`analysis.cache`).
+        The stages after ``prepare`` also depend on ``prepare``'s, through the records.
     """
 
     name: str
@@ -74,23 +83,35 @@ class Stage:
     optional: tuple[str, ...] = ()
     writes_book: bool = False
     outputs: tuple[str, ...] = field(default=())
+    lexicons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in self.inputs + self.optional + self.outputs:
             catalog.artefact(name)  # every name is declared
+        for name in self.lexicons:
+            if not isinstance(getattr(config, name, None), Path):
+                raise ValueError(f"stage {self.name}: {name!r} is not a file constant of analysis.config")
+
+    def lexicon_files(self) -> tuple[Path, ...]:
+        """The lexicon files of :attr:`lexicons`, resolved now (tests may point them elsewhere)."""
+        return tuple(Path(getattr(config, name)) for name in self.lexicons)
 
 
 STAGES: tuple[Stage, ...] = (
     Stage("prepare", "clean the raw articles into one record each, and the corpus table",
-          corpus_stage.prepare, corpus_stage.prepare_summary, outputs=("documents", "corpus")),
+          corpus_stage.prepare, corpus_stage.prepare_summary, outputs=("documents", "corpus"),
+          lexicons=("BOILERPLATE_FILE",)),
     Stage("numbers", "extract every figure the articles quote",
-          extract_stage.numbers, extract_stage.numbers_summary, inputs=("corpus",), outputs=("numbers",)),
+          extract_stage.numbers, extract_stage.numbers_summary, inputs=("corpus",), outputs=("numbers",),
+          lexicons=("NUMBERS_FILE",)),
     Stage("claims", "split the sentences and type the claims",
-          extract_stage.claims, extract_stage.claims_summary, inputs=("corpus",), outputs=("claims",)),
+          extract_stage.claims, extract_stage.claims_summary, inputs=("corpus",), outputs=("claims",),
+          lexicons=("CUES_FILE", "ENTITIES_FILE", "NUMBERS_FILE", "STRATEGIES_FILE", "USER_DICT")),
     Stage("themes", "strategy themes, topic model, stability and stance",
           themes_stage.themes, themes_stage.themes_summary, inputs=("claims",),
           outputs=("themes", "theme_stability", "topic_codebook", "strategy_stance", "sentence_stance",
-                   "stance_evaluation")),
+                   "stance_evaluation"),
+          lexicons=("USER_DICT", "STOPWORDS_FILE", "PROTECTED_FILE")),
     Stage("conflicts", "figures that the articles disagree on",
           checks_stage.conflicts, checks_stage.conflicts_summary, inputs=("numbers", "claims"),
           optional=("corpus",), outputs=("fact_conflicts",)),
@@ -100,8 +121,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("adopt", "adoption models, forecast and scenarios",
           adoption_stage.adopt, adoption_stage.adopt_summary, optional=("numbers", "claims", "corpus"),
           outputs=("wechat_forecast", "wechat_fit", "wechat_forecast_uninformed", "wechat_fit_uninformed",
-                   "market_prior", "forecast_sensitivity", "push_grid", "cascade_comparison", "scenarios",
-                   "sensitivity")),
+                   "market_prior", "forecast_sensitivity", "push_grid", "push_explorer", "seeding_explorer",
+                   "cascade_comparison", "scenarios", "sensitivity")),
     Stage("compare", "product, timeline, strategy and author comparison tables",
           compare_stage.compare, compare_stage.compare_summary, inputs=("corpus", "claims"),
           optional=("numbers", "strategy_stance", "scenarios"),
@@ -214,6 +235,7 @@ def run(
     echo: Callable[[str], None] | None = None,
     lock_timeout: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    cache: bool | doc_cache.DocumentCache = True,
 ) -> list[StageResult]:
     """Run stages in data-flow order, atomically, under the pipeline lock.
 
@@ -244,6 +266,10 @@ def run(
         Seconds to wait for another run's lock (default: wait).
     on_wait : callable, optional
         Receives one line if the run has to wait for another run's lock.
+    cache : bool or analysis.cache.DocumentCache, default True
+        The per-document result cache: ``True`` for the one in
+        ``config.CACHE_DIR``, ``False`` for none (``--no-cache``), or a given
+        one.  The outputs are byte-identical either way.
 
     Returns
     -------
@@ -264,20 +290,25 @@ def run(
     selected = [s for s in STAGES if s.name in wanted]
     root = Path(root or config.PROCESSED_DIR)
     book_dir = Path(book_dir or config.BOOK_DIR)
+    store = cache if isinstance(cache, doc_cache.DocumentCache) else doc_cache.DocumentCache(enabled=bool(cache))
+    upstream = stage("prepare").lexicon_files()  # the records every later stage reads
     results: list[StageResult] = []
     book: list[tuple[StageResult, Mapping[str, str]]] = []
     with catalog.lock(root, timeout=lock_timeout, on_wait=on_wait):
         with catalog.transaction(root) as staging, _named_as(staging, root):
             check_inputs(selected, staging, shown=root)
             for st in selected:
+                lexicons = st.lexicon_files() + (upstream if st.name != "prepare" else ())
+                scoped = store.scoped(lexicons) if store.enabled else None
                 ctx = Context(
                     processed_dir=staging,
                     raw_dir=Path(raw_dir or config.RAW_DIR),
                     book_dir=book_dir,
                     n_jobs=n_jobs, backend=backend, scheduler=scheduler, skip_bad=skip_bad,
-                    progress=progress(st.name) if progress else None, warn=warn,
+                    progress=progress(st.name) if progress else None, warn=warn, cache=scoped,
                 )
-                res, pages = _run_one(st, ctx)
+                with doc_cache.activate(scoped):
+                    res, pages = _run_one(st, ctx)
                 res = StageResult(res.name, tuple(root / p.relative_to(staging) for p in res.outputs), res.summary)
                 if pages is not None:
                     book.append((res, pages))

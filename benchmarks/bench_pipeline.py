@@ -1,20 +1,25 @@
 """Pipeline time and memory against corpus size, and the parallel speed-up.
 
 A synthetic corpus (:mod:`synth`: real sentences resampled with a fixed seed,
-~20 KB articles) of 1, 5, 20 and 50 MB goes through
+~20 KB articles) of 1, 5, 20 and 50 MB goes through the pipeline's own stages,
+run through :func:`analysis.stages.run` (lock, staging copy, schema checks and
+atomic save included), with the result cache off (``cache=False``: every run
+is cold; :mod:`bench_incremental` measures the cache):
 
-``prepare`` -> ``tokenize`` (content tokens, hashed into a sparse count row per
-document) -> ``numbers`` -> ``claims`` -> TF-IDF + NMF (sklearn, sparse, 10
-topics, 50 iterations)
+* the per-document stages ``prepare`` -> ``numbers`` -> ``claims`` (``per_doc``),
+  each mapped over the articles on the reusable process pool;
+* then the corpus-level stages ``themes`` (topic model, stability, stance; its
+  tokens are computed per article in parallel) and ``conflicts``, run in a
+  second fresh process with a time limit (:data:`CORPUS_LIMIT_S`): a stage
+  that does not finish in time is reported as such (``>LIMIT``) rather than
+  holding up the whole benchmark;
+* ``whole`` is the sum of the five, when all finished.
 
-with the pipeline's stages run through :func:`analysis.stages.run` (each
-per-document stage maps over the articles with
-:func:`analysis.corpus.documents.map_articles`, so that each worker loads its
-own article from disk).  Every run is a fresh
-subprocess; its peak RSS is sampled for the whole process tree (parent +
-workers) with psutil.  The log-log slope of time against size is fitted and
-plotted; the speed-up of 2 workers over 1 is measured at 5 MB in the same
-invocation, the runs interleaved.
+Every run is a fresh subprocess; its peak RSS is sampled for the whole process
+tree (parent + workers) with psutil.  The log-log slope of time against size is
+fitted and plotted (``pipeline_scaling.png``); the speed-up of 2 workers over 1
+is measured at 20 MB (where the workers' start-up, a few seconds, no longer
+dominates) in the same invocation, the runs interleaved.
 
 Run: ``python benchmarks/bench_pipeline.py [--quick]``.
 """
@@ -32,30 +37,15 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = Path(os.environ.get("BENCH_WORK", Path(tempfile.gettempdir()) / "laiwang_bench"))
-PER_DOC = ("prepare", "tokenize", "numbers", "claims")
-STAGES = PER_DOC + ("tfidf_nmf",)
-#: ``core``: every stage but claims (run at every size); ``per_doc``: prepare + tokenize + numbers.
-N_FEATURES = 2**16
-
-
-# ---------------------------------------------------------------------------
-# per-document worker functions (module level: they are pickled to workers)
-# ---------------------------------------------------------------------------
-def count_row(doc):
-    """Content tokens of one document, hashed into a 1 x N_FEATURES sparse count row."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    from analysis.segment import content_tokens, passthrough
-
-    hv = HashingVectorizer(
-        analyzer=passthrough, n_features=N_FEATURES, alternate_sign=False, norm=None, dtype="float32"
-    )
-    return hv.transform([content_tokens(doc.text)])
+PER_DOC = ("prepare", "numbers", "claims")
+CORPUS = ("themes", "conflicts")
+STAGES = PER_DOC + CORPUS
+#: Seconds the corpus-level stages of one run may take before they are stopped.
+CORPUS_LIMIT_S = 45.0
 
 
 class TreeRSS:
@@ -96,54 +86,22 @@ class TreeRSS:
         self._sample()
 
 
-def run_once(raw: Path, out: Path, n_jobs: int, with_claims: bool = True) -> dict:
-    """One pipeline run (call in a fresh process).  Returns stage times and memory.
+def run_once(raw: Path, out: Path, n_jobs: int, names: tuple[str, ...], fresh: bool) -> dict:
+    """Run ``names`` through :func:`analysis.stages.run` (call in a fresh process); times and memory."""
+    from analysis import catalog, stages
 
-    ``prepare``, ``numbers`` and ``claims`` are the pipeline's own stages, run
-    through :func:`analysis.stages.run` (lock, staging copy, schema checks and
-    atomic save included); ``tokenize`` and ``tfidf_nmf`` are the themes
-    stage's kernels, timed alone.
-    """
-    import scipy.sparse as sp
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    from analysis import catalog, config, stages
-    from analysis.corpus.documents import map_articles
-
-    shutil.rmtree(out, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     times: dict[str, float] = {}
     counts: dict[str, int] = {}
-
-    def stage(name: str) -> None:
-        t0 = time.perf_counter()
-        stages.run([name], root=out, raw_dir=raw, book_dir=out.parent / "book", n_jobs=n_jobs)
-        times[name] = time.perf_counter() - t0
-
     with TreeRSS() as rss:
-        stage("prepare")
-
-        t0 = time.perf_counter()
-        X = sp.vstack(map_articles(count_row, processed_dir=out, raw_dir=raw, n_jobs=n_jobs), format="csr")
-        times["tokenize"] = time.perf_counter() - t0
-        counts["docs"], counts["tokens"] = X.shape[0], int(X.sum())
-
-        stage("numbers")
-        counts["figures"] = len(catalog.load("numbers", out))
-
-        if with_claims:
-            stage("claims")
-            counts["claims"] = len(catalog.load("claims", out))
-
-        t0 = time.perf_counter()
-        tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(X)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            NMF(n_components=10, init="nndsvda", max_iter=50, tol=0.0, random_state=config.SEED).fit(tfidf)
-        times["tfidf_nmf"] = time.perf_counter() - t0
-    times["core"] = sum(times[s] for s in STAGES if s != "claims")
-    times["per_doc"] = sum(times[s] for s in PER_DOC if s in times and s != "claims")
+        for name in names:
+            t0 = time.perf_counter()
+            stages.run([name], root=out, raw_dir=raw, book_dir=out.parent / "book", n_jobs=n_jobs, cache=False)
+            times[name] = time.perf_counter() - t0
+    for name, art in (("numbers", "numbers"), ("claims", "claims"), ("conflicts", "fact_conflicts")):
+        if name in names:
+            counts[art] = len(catalog.load(art, out))
     return {
         "times": times,
         "counts": counts,
@@ -152,14 +110,36 @@ def run_once(raw: Path, out: Path, n_jobs: int, with_claims: bool = True) -> dic
     }
 
 
-def run_in_subprocess(raw: Path, out: Path, n_jobs: int, with_claims: bool) -> dict:
-    """Run :func:`run_once` in a fresh interpreter and parse its JSON line."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--once", str(raw), str(out), str(n_jobs)]
-    cmd += [] if with_claims else ["--no-claims"]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=HERE)
+def run_in_subprocess(raw: Path, out: Path, n_jobs: int, names: tuple[str, ...], *, fresh: bool = True,
+                      timeout: float | None = None) -> dict | None:
+    """Run :func:`run_once` in a fresh interpreter and parse its JSON line; ``None`` if it timed out."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--once", str(raw), str(out), str(n_jobs), ",".join(names)]
+    cmd += [] if fresh else ["--keep"]
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=HERE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     if res.returncode != 0:
         raise RuntimeError(f"pipeline run failed ({' '.join(cmd)}):\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def run_pipeline(raw: Path, out: Path, n_jobs: int, corpus_stages: bool) -> dict:
+    """The per-document stages, then (optionally) the corpus-level ones under :data:`CORPUS_LIMIT_S`."""
+    run = run_in_subprocess(raw, out, n_jobs, PER_DOC)
+    if corpus_stages:
+        rest = run_in_subprocess(raw, out, n_jobs, CORPUS, fresh=False, timeout=CORPUS_LIMIT_S)
+        if rest is None:
+            run["timed_out"] = True
+        else:
+            run["times"] |= rest["times"]
+            run["counts"] |= rest["counts"]
+            run["peak_rss_tree_mb"] = max(run["peak_rss_tree_mb"], rest["peak_rss_tree_mb"])
+            run["peak_rss_parent_mb"] = max(run["peak_rss_parent_mb"], rest["peak_rss_parent_mb"])
+    run["times"]["per_doc"] = sum(run["times"][s] for s in PER_DOC)
+    if all(s in run["times"] for s in STAGES):
+        run["times"]["whole"] = sum(run["times"][s] for s in STAGES)
+    return run
 
 
 def _stats(xs: list[float]) -> tuple[float, float, float]:
@@ -173,26 +153,23 @@ def loglog_slope(sizes: list[float], times: list[float]) -> float:
     return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
 
 
-def main(
-    sizes: tuple[float, ...],
-    repeats: dict[float, int],
-    speedup_mb: float,
-    speedup_repeat: int,
-    claims_max_mb: float,
-) -> None:
-    """Run the size sweep (2 workers) and the 1-vs-2-worker comparison; write the tables and plot.
+def _median(runs: list[dict], st: str) -> float | None:
+    xs = [r["times"][st] for r in runs if st in r["times"]]
+    return round(statistics.median(xs), 2) if xs else None
 
-    ``claims`` runs only at sizes <= ``claims_max_mb`` (it is ~20x slower than
-    the other stages); ``total`` and the slopes cover the other stages, so they
-    compare like with like across sizes.
+
+def main(sizes: tuple[float, ...], repeats: dict[float, int], speedup_mb: float, speedup_repeat: int) -> None:
+    """Run the size sweep (2 workers) and the 1-vs-2-worker comparison; write the tables and the plot.
+
+    Each size runs the per-document stages ``repeats[size]`` times and the
+    corpus-level stages once (after the first run), under :data:`CORPUS_LIMIT_S`.
     """
     import pandas as pd
     from _common import write_table
     from synth import write_corpus
 
     WORK.mkdir(parents=True, exist_ok=True)
-    n_cores = os.cpu_count() or 1
-    jobs = min(2, n_cores)
+    jobs = min(2, os.cpu_count() or 1)
     rows, raw_dirs = [], {}
     for mb in sorted(set(sizes) | {speedup_mb}):
         raw = WORK / f"raw_{mb:g}MB"
@@ -201,28 +178,28 @@ def main(
         raw_dirs[mb] = (raw, n_files, n_bytes)
         print(f"synthetic corpus {mb:g} MB: {n_files} files, {n_bytes:,} bytes", flush=True)
 
-    # 1. scaling with size (n_jobs = 2)
-    scaling = {}
+    # 1. scaling with size (n_jobs = 2); at the speed-up size, the 1-worker runs are interleaved
+    speed: tuple[list[dict], list[dict]] = ([], [])
     for mb in sizes:
         raw, n_files, n_bytes = raw_dirs[mb]
-        claims = mb <= claims_max_mb
-        if mb == speedup_mb:  # interleave the 1-worker runs of the speed-up comparison
-            runs, singles = [], []
-            for _ in range(max(repeats[mb], speedup_repeat)):
-                singles.append(run_in_subprocess(raw, WORK / "out", 1, claims))
-                runs.append(run_in_subprocess(raw, WORK / "out", jobs, claims))
-            speed = (singles, runs)
+        if mb == speedup_mb:  # 1- and 2-worker runs interleaved, so that load changes hit both alike
+            runs = []
+            for i in range(max(repeats[mb], speedup_repeat)):
+                speed[0].append(run_pipeline(raw, WORK / "out", 1, corpus_stages=False))
+                runs.append(run_pipeline(raw, WORK / "out", jobs, corpus_stages=i == 0))
+            speed = (speed[0], runs)
         else:
-            runs = [run_in_subprocess(raw, WORK / "out", jobs, claims) for _ in range(repeats[mb])]
-        scaling[mb] = runs
+            runs = [run_pipeline(raw, WORK / "out", jobs, corpus_stages=i == 0) for i in range(repeats[mb])]
         row = {"size_mb": mb, "bytes": n_bytes, "files": n_files, "n_jobs": jobs, "runs": len(runs)}
-        for st in STAGES + ("core",):
-            row[f"{st}_s"] = (
-                round(statistics.median(r["times"][st] for r in runs), 2) if st in runs[0]["times"] else None
-            )
-        med, lo, hi = _stats([r["times"]["core"] for r in runs])
-        row |= {"core_min_s": round(lo, 2), "core_max_s": round(hi, 2)}
-        row["mb_per_s"] = round(n_bytes / 1e6 / med, 3)
+        for st in STAGES + ("per_doc", "whole"):
+            row[f"{st}_s"] = _median(runs, st)
+        if runs[0].get("timed_out"):
+            row["themes_s"] = row["conflicts_s"] = row["whole_s"] = None
+            row["note"] = f"themes+conflicts > {CORPUS_LIMIT_S:g} s (stopped)"
+        else:
+            row["note"] = ""
+        row["claims_s_per_mb_core"] = round(row["claims_s"] * jobs / (n_bytes / 1e6), 2)
+        row["per_doc_mb_per_s"] = round(n_bytes / 1e6 / row["per_doc_s"], 3)
         row["peak_rss_mb"] = round(max(r["peak_rss_tree_mb"] for r in runs), 0)
         row["peak_rss_parent_mb"] = round(max(r["peak_rss_parent_mb"] for r in runs), 0)
         rows.append(row)
@@ -232,7 +209,7 @@ def main(
 
     fits = []
     mbs = [r["bytes"] / 1e6 for r in rows]
-    for st in STAGES + ("core",):
+    for st in STAGES + ("per_doc", "whole"):
         ok = df[f"{st}_s"].notna().to_numpy()
         if ok.sum() >= 2:
             x = [m for m, k in zip(mbs, ok, strict=True) if k]
@@ -240,22 +217,20 @@ def main(
                 "stage": st,
                 "sizes_mb": ", ".join(f"{m:g}" for m in df["size_mb"][ok]),
                 "loglog_slope": round(loglog_slope(x, list(df[f"{st}_s"][ok])), 3),
+                "goal": "0.9-1.1" if st in ("per_doc", "whole") else "",
             })
     write_table("pipeline_slope", pd.DataFrame(fits))
     _plot(df, mbs)
 
     # 2. speed-up of 2 workers over 1, interleaved runs at one size
-    by_jobs = {1: speed[0], jobs: speed[1]}
     srows = []
-    for st in PER_DOC + ("per_doc", "tfidf_nmf", "core"):
-        if st not in by_jobs[1][0]["times"]:
-            continue
-        m1, lo1, hi1 = _stats([r["times"][st] for r in by_jobs[1]])
-        m2, lo2, hi2 = _stats([r["times"][st] for r in by_jobs[jobs]])
+    for st in PER_DOC + ("per_doc",):
+        m1, lo1, hi1 = _stats([r["times"][st] for r in speed[0]])
+        m2, lo2, hi2 = _stats([r["times"][st] for r in speed[1]])
         srows.append({
             "stage": st,
             "size_mb": speedup_mb,
-            "runs": len(by_jobs[1]),
+            "runs": len(speed[0]),
             "1_job_median_s": round(m1, 2),
             "1_job_min_max_s": f"{lo1:.2f}-{hi1:.2f}",
             f"{jobs}_jobs_median_s": round(m2, 2),
@@ -273,11 +248,13 @@ def _plot(df, mbs) -> None:
     from _common import RESULTS
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for st in STAGES + ("core",):
+    for st in STAGES + ("per_doc", "whole"):
         ok = df[f"{st}_s"].notna().to_numpy()
+        if not ok.any():
+            continue
         x = [m for m, k in zip(mbs, ok, strict=True) if k]
-        ax.loglog(x, df[f"{st}_s"][ok], marker="o", label=st, lw=2 if st == "core" else 1)
-    ref = [df["core_s"].iloc[0] * m / mbs[0] for m in mbs]
+        ax.loglog(x, df[f"{st}_s"][ok], marker="o", label=st, lw=2 if st in ("per_doc", "whole") else 1)
+    ref = [df["per_doc_s"].iloc[0] * m / mbs[0] for m in mbs]
     ax.loglog(mbs, ref, "k--", lw=0.8, label="linear (slope 1)")
     ax.set_xlabel("synthetic corpus size (MB of raw UTF-8)")
     ax.set_ylabel("median wall time (s)")
@@ -290,17 +267,21 @@ def _plot(df, mbs) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--once", nargs=3, metavar=("RAW", "OUT", "N_JOBS"), help="one run (internal)")
-    parser.add_argument("--no-claims", action="store_true", help="skip the claims stage (with --once)")
+    parser.add_argument("--once", nargs=4, metavar=("RAW", "OUT", "N_JOBS", "STAGES"), help="one run (internal)")
+    parser.add_argument("--keep", action="store_true", help="keep OUT (with --once: run later stages on it)")
     parser.add_argument("--quick", action="store_true", help="1 and 2 MB only, 2 runs each (a smoke test)")
-    parser.add_argument("--full", action="store_true", help="5 runs at 20 MB and claims at every size (~45 min)")
+    parser.add_argument("--full", action="store_true", help="5 runs at every size (~30 min)")
+    parser.add_argument("--sizes", nargs="+", type=float, metavar="MB",
+                        help="these sizes, 2 runs each, the speed-up at the largest up to 20 MB (a shorter sweep)")
     args = parser.parse_args()
     if args.once:
-        raw, out, n = args.once
-        print(json.dumps(run_once(Path(raw), Path(out), int(n), with_claims=not args.no_claims)))
+        raw, out, n, names = args.once
+        print(json.dumps(run_once(Path(raw), Path(out), int(n), tuple(names.split(",")), fresh=not args.keep)))
     elif args.quick:
-        main((1, 2), {1: 2, 2: 2}, 2, 2, claims_max_mb=1)
+        main((1, 2), {1: 2, 2: 2}, 2, 2)
+    elif args.sizes:  # the speed-up at the largest size up to 20 MB
+        main(tuple(args.sizes), dict.fromkeys(args.sizes, 2), max([m for m in args.sizes if m <= 20] or args.sizes), 2)
     elif args.full:
-        main((1, 5, 20, 50), {1: 5, 5: 5, 20: 5, 50: 1}, 5, 5, claims_max_mb=50)
+        main((1, 5, 20, 50), {1: 5, 5: 5, 20: 5, 50: 3}, 20, 5)
     else:  # what `make bench` runs: fits in its 15-minute budget on 2 cores
-        main((1, 5, 20, 50), {1: 5, 5: 5, 20: 2, 50: 1}, 5, 5, claims_max_mb=1)
+        main((1, 5, 20, 50), {1: 2, 5: 2, 20: 2, 50: 1}, 20, 2)

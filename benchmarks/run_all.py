@@ -1,7 +1,7 @@
 """Run every benchmark, each in a fresh process, and record how long the whole run took.
 
 ``make bench`` calls this.  Order: tokenizer, segmenter identity (fast path),
-pipeline scaling and speed-up, cascade (``bench_cascade.py``, owned by the
+pipeline scaling and speed-up, incremental rebuilds (the result cache), cascade (``bench_cascade.py``, owned by the
 models team), book build.  Each script prints its table and writes CSV and
 Markdown to ``benchmarks/results/``; this runner adds ``run_all.md`` with the
 wall time of each script and the total (budget: 15 minutes on 2 cores).
@@ -24,7 +24,9 @@ HERE = Path(__file__).resolve().parent
 BENCHES = {
     "tokenizer": ["bench_tokenizer.py"],
     "segmenter": ["bench_segmenter.py"],
+    "claims": ["bench_claims.py", "--quick"],
     "pipeline": ["bench_pipeline.py"],
+    "incremental": ["bench_incremental.py"],
     "cascade": ["bench_cascade.py"],
     "book": ["bench_book.py"],
 }
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
     parser.add_argument("--skip", nargs="*", choices=sorted(BENCHES), default=[], help="skip these")
-    parser.add_argument("--full", action="store_true", help="the long pipeline sweep (~45 min; not for make bench)")
+    parser.add_argument("--full", action="store_true", help="the long pipeline sweep (~30 min; not for make bench)")
     args = parser.parse_args(argv)
     names = [n for n in (args.only or BENCHES) if n not in args.skip]
     rows, failed = [], []
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {name}: {script.name} is missing, skipped", flush=True)
             rows.append({"benchmark": name, "script": script.name, "status": "missing", "wall_s": None})
             continue
-        cmd = [sys.executable, str(script)] + (["--full"] if args.full and name == "pipeline" else [])
+        extra = BENCHES[name][1:] if not args.full else [a for a in BENCHES[name][1:] if a != "--quick"]
+        cmd = [sys.executable, str(script), *extra] + (["--full"] if args.full and name == "pipeline" else [])
         print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
         t0 = time.perf_counter()
         rc = subprocess.call(cmd, cwd=HERE)

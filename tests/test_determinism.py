@@ -19,8 +19,9 @@ def _clean_run(tmp_path, name: str, *extra: str, **env: str) -> tuple[dict[str, 
 
 @pytest.mark.slow
 def test_two_clean_runs_byte_identical(tmp_path):
-    first = _clean_run(tmp_path, "a")
-    second = _clean_run(tmp_path, "b")
+    # the first without the per-document cache, the second filling a cache of its own: both really cold
+    first = _clean_run(tmp_path, "a", "--no-cache")
+    second = _clean_run(tmp_path, "b", ANALYSIS_CACHE_DIR=str(tmp_path / "cache-b"))
     assert first[0] == second[0]
     assert first[1] == second[1]
     # every artefact of the catalogue is there, and nothing else
@@ -33,6 +34,7 @@ def test_two_clean_runs_byte_identical(tmp_path):
 
 @pytest.mark.slow
 def test_same_bytes_whatever_hash_seed_and_workers(tmp_path):
-    serial = _clean_run(tmp_path, "serial", PYTHONHASHSEED="0")
-    parallel = _clean_run(tmp_path, "parallel", "--jobs", "2", PYTHONHASHSEED="4242")
+    serial = _clean_run(tmp_path, "serial", "--no-cache", PYTHONHASHSEED="0")
+    parallel = _clean_run(tmp_path, "parallel", "--jobs", "2", PYTHONHASHSEED="4242",
+                          ANALYSIS_CACHE_DIR=str(tmp_path / "cache-parallel"))
     assert serial == parallel

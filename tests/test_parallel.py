@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -17,6 +18,12 @@ from analysis.extract.figures import extract_numbers, numbers_table
 from analysis.parallel import map_documents
 
 GOOD = "---\ntitle: 测试\nname: tester\n---\n来往是阿里巴巴的移动社交产品。微信已经有4亿用户。\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """A fresh result cache per test, so that every backend really computes (see tests/test_cache.py)."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path_factory.mktemp("cache"))
 
 
 def prepare(raw: Path, out: Path, **kwargs) -> None:
@@ -167,3 +174,22 @@ def test_stage_identical_whatever_n_jobs(serial_out, tmp_path, stage):
         outs[n_jobs] = catalog.path(stage, out).read_bytes()
     assert outs[1] == outs[2]
     assert len(outs[1].splitlines()) > 5
+
+
+def test_chunked_pool_keeps_order_and_reuses_its_workers():
+    from analysis.parallel import _local_executor
+
+    items = list(range(-300, 300))
+    assert map_documents(abs, items, n_jobs=2) == [abs(x) for x in items]
+    pool = _local_executor(2)
+    workers = set(pool._processes)
+    first = set(map_documents(_pid, list(range(40)), n_jobs=2))
+    second = set(map_documents(_pid, list(range(40)), n_jobs=2))
+    assert _local_executor(2) is pool  # one pool for every stage of a run
+    assert first | second <= workers  # the same worker processes, started once
+    assert set(pool._processes) == workers
+    assert os.getpid() not in first  # and not this process: 40 items are more than SMALL_MAP
+
+
+def _pid(_: object) -> int:
+    return os.getpid()

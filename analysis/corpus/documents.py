@@ -3,7 +3,8 @@
 The ``prepare`` stage writes one JSON record per article (the catalogue's
 ``documents`` folder).  The later per-document stages read them here, one
 article at a time, and :func:`map_articles` maps a function over them in
-parallel, each worker loading its own article so that only ids travel.
+parallel, each worker loading its own article so that only ids travel, and
+reuses the results cached for unchanged articles (:mod:`analysis.cache`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from analysis import cache as doc_cache
 from analysis import catalog, config
 from analysis.corpus.document import CorpusError, Document
 from analysis.corpus.raw import decode_raw
@@ -124,8 +126,14 @@ def map_articles(
     backend: str = "loky",
     scheduler: str | None = None,
     progress: Callable[[Iterable[R]], Iterable[R]] | None = None,
+    cache: doc_cache.ScopedCache | None | bool = True,
 ) -> list[R]:
     """Apply ``func(document)`` to every prepared article; each worker loads its own.
+
+    With a cache, the result for an article is keyed by its raw file's
+    SHA-256 and id, the code of ``func``'s module and of the ``prepare`` stage
+    (which wrote the record), and the cache's lexicon files; cached results
+    are reused and only the other articles are loaded and computed.
 
     Parameters
     ----------
@@ -138,6 +146,10 @@ def map_articles(
         Article ids; default every prepared article, sorted.
     n_jobs, backend, scheduler, progress
         As in :func:`analysis.parallel.map_documents`.
+    cache : analysis.cache.ScopedCache, bool or None, default True
+        ``True``: the cache the stage runner activated
+        (:func:`analysis.cache.current`; none outside a run); ``None`` or
+        ``False``: no cache.  A function outside this package is never cached.
 
     Returns
     -------
@@ -148,4 +160,15 @@ def map_articles(
     raw_dir = Path(raw_dir or config.RAW_DIR)
     ids = article_ids(processed_dir) if ids is None else list(ids)
     worker = partial(_apply_to_article, func=func, processed_dir=processed_dir, raw_dir=raw_dir)
-    return map_documents(worker, ids, n_jobs=n_jobs, backend=backend, scheduler=scheduler, progress=progress)
+    scoped = doc_cache.current() if cache is True else (cache or None)
+    store, keys = None, None
+    if scoped is not None and scoped.store.enabled:
+        try:
+            version = scoped.version(func, modules=("analysis.corpus.stage",))
+        except ValueError:  # not a function of this package: its code version is unknown
+            version = None
+        if version is not None:
+            store = scoped.store
+            keys = [store.key(version, doc_cache.file_sha256(raw_dir / f"{aid}.txt"), aid) for aid in ids]
+    return map_documents(worker, ids, n_jobs=n_jobs, backend=backend, scheduler=scheduler, progress=progress,
+                         cache=store, keys=keys)

@@ -3,6 +3,8 @@
 Each worker of :func:`analysis.parallel.map_documents` reads one raw file and
 returns its finished JSON record; the duplicate checks then run sequentially
 in file order, so the outputs are byte-identical whatever the parallelism.
+A file's result is cached by its bytes' SHA-256 and name (:mod:`analysis.cache`,
+activated by the runner), so an unchanged file is not read twice.
 The stage is pure: :mod:`analysis.stages` saves what it returns.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import _io
+from analysis import cache as doc_cache
 from analysis.corpus.document import REPORT_KEYS, CorpusError, Document
 from analysis.corpus.duplicates import squash_whitespace
 from analysis.corpus.ingest import load_article
@@ -156,8 +159,15 @@ def prepare(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     paths = raw_paths(Path(ctx.raw_dir))
     if not paths:
         raise CorpusError(Path(ctx.raw_dir), "no article files (*.txt) found")
+    scoped = doc_cache.current()
+    store = keys = None
+    if scoped is not None and scoped.store.enabled:
+        store, version = scoped.store, scoped.version(_prepare_one)
+        keys = [store.key(version, doc_cache.file_sha256(p), Path(p).name) for p in paths]
     results = map_documents(_prepare_one, paths, n_jobs=ctx.n_jobs, backend=ctx.backend,
-                            scheduler=ctx.scheduler, progress=ctx.progress)
+                            scheduler=ctx.scheduler, progress=ctx.progress, cache=store, keys=keys)
+    # a cached failure may come from a copy of the file elsewhere: name this one
+    results = [_Failed(Path(p), r.problem) if isinstance(r, _Failed) else r for r, p in zip(results, paths, strict=True)]
     docs, errors = _check_duplicates(results, skip_bad=ctx.skip_bad, warn=ctx.warn)
     del results
     if not docs:
