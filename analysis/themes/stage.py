@@ -11,12 +11,15 @@ its output.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from analysis import lexicon
+from analysis.cache import DocumentCache
+from analysis.parallel import map_documents
 from analysis.stage_api import Context
 from analysis.themes.codebook import topic_codebook
 from analysis.themes.model import N_TOPICS, ThemeModel, topic_tokens
@@ -56,6 +59,44 @@ def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None)
     return {"sentence_stance": sentences, "strategy_stance": cells, "stance_evaluation": scores}
 
 
+def sentence_tokens(claims: pd.DataFrame, ctx: Context | None = None) -> list[list[str]]:
+    """:func:`~analysis.themes.model.topic_tokens` of every sentence, computed article by article.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        ``article_id`` and ``sentence_clean``.
+    ctx : analysis.stage_api.Context, optional
+        Its parallel settings and cache; ``None`` computes in this process, uncached.
+
+    Returns
+    -------
+    list of list of str
+        One token list per row of ``claims``, in row order (the same as
+        ``topic_tokens(claims["sentence_clean"])``).
+    """
+    sentences = list(claims["sentence_clean"])
+    if ctx is None:
+        return topic_tokens(sentences)
+    rows: dict[str, list[int]] = {}
+    for i, aid in enumerate(claims["article_id"]):
+        rows.setdefault(str(aid), []).append(i)
+    groups = [[sentences[i] for i in idx] for idx in rows.values()]
+    store: DocumentCache | None = None
+    keys: list[str] | None = None
+    if ctx.cache is not None:
+        store, version = ctx.cache.store, ctx.cache.version(topic_tokens)
+        keys = [store.key(version, hashlib.sha256("\n".join(map(str, g)).encode("utf-8")).hexdigest(), aid)
+                for aid, g in zip(rows, groups, strict=True)]
+    per_article = map_documents(topic_tokens, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
+                                scheduler=ctx.scheduler, cache=store, keys=keys)
+    out: list[list[str]] = [[] for _ in sentences]
+    for idx, toks in zip(rows.values(), per_article, strict=True):
+        for i, t in zip(idx, toks, strict=True):
+            out[i] = t
+    return out
+
+
 def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """Fit the topic model on the sentences and derive every theme and stance table.
 
@@ -64,7 +105,7 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inputs : mapping
         ``claims``: the typed sentences.
     ctx : analysis.stage_api.Context
-        Unused.
+        The parallel settings and the cache, for the tokens (:func:`sentence_tokens`).
 
     Returns
     -------
@@ -73,7 +114,7 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         ``sentence_stance`` and ``stance_evaluation``.
     """
     claims: pd.DataFrame = inputs["claims"]
-    docs = topic_tokens(claims["sentence_clean"])
+    docs = sentence_tokens(claims, ctx)
     model = ThemeModel(n_topics=N_TOPICS).fit(docs)
     terms = model.top_terms(10)
     stab = topic_stability(docs, reference=model)
