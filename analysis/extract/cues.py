@@ -52,6 +52,7 @@ __all__ = [
     "TYPES",
     "HIT_KEYS",
     "cue_hits",
+    "advice_hits",
     "type_from_hits",
     "classify",
     "polarity_from_hits",
@@ -153,8 +154,40 @@ _MEMO_CUES: Any = None
 _MEMO_MAX = 20_000
 
 
-def _cue_hits(sentence: str, cues: dict[str, Any]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {k: [] for k in HIT_KEYS}
+def advice_hits(sentence: str, cues: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """The ``recommendation``, ``recommendation_negative`` and ``prediction`` hits of :func:`cue_hits` alone.
+
+    The same lists as :func:`cue_hits` gives under those keys, without the fact evidence (figures,
+    dates, POS-tagged past events) that the stance coder does not read, and not memoised.
+
+    Parameters
+    ----------
+    sentence : str
+        A clean Simplified sentence.
+    cues : dict, optional
+        Lexicons as :func:`analysis.lexicon.cues` returns them (default: the project's).
+
+    Returns
+    -------
+    dict
+        The three keys, each a sorted list of the strings that matched.
+
+    Raises
+    ------
+    ValueError
+        If ``sentence`` is not a str.
+    """
+    _check_str(sentence)
+    cues = cues or lexicon.cues()
+    out: dict[str, list[str]] = {k: [] for k in ("recommendation", "recommendation_negative", "prediction")}
+    _advice(sentence, cues, out)
+    for kind in ("recommendation", "prediction"):
+        out[kind].extend(_pattern_hits(sentence, cues[kind].get("patterns", ())))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _advice(sentence: str, cues: dict[str, Any], out: dict[str, list[str]]) -> None:
+    """Add the recommendation and prediction cue hits (no patterns) to ``out``."""
     rec = cues["recommendation"]
     neg = rec.get("negation", {})
     prohibit = list(neg.get("prohibit", []))
@@ -182,6 +215,12 @@ def _cue_hits(sentence: str, cues: dict[str, Any]) -> dict[str, list[str]]:
             if cue.endswith("将") and _disposal(sentence, s[1], markers):
                 continue
             out["prediction"].append(cue)
+
+
+def _cue_hits(sentence: str, cues: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {k: [] for k in HIT_KEYS}
+    _advice(sentence, cues, out)
+    pred = cues["prediction"]
     for cue in pred.get("weak_cues", []):
         out["prediction_weak"].extend(cue for _ in _live(sentence, cue, pred.get("false_cues", {}).get(cue, [])))
     for kind in ("causal", "fact"):

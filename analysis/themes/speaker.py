@@ -54,6 +54,8 @@ def people() -> dict[str, str]:
 
 
 def _live(text: str, word: str, blocked_by: Iterable[str]) -> list[tuple[int, int]]:
+    if word not in text:
+        return []  # the common case: no occurrence, so no blocking word to look for
     blocked = [s for w in blocked_by for s in occurrences(text, w)]
     return [s for s in occurrences(text, word) if not inside(s, blocked)]
 
@@ -128,7 +130,7 @@ def _own_view(sentence: str, lex: Mapping[str, Any]) -> bool:
 
 
 def _endorsed(sentence: str, lex: Mapping[str, Any]) -> bool:
-    return any(re.search(re.escape(w) + r".{0,12}所说", sentence) for w in lex["endorse"])
+    return any(w in sentence and re.search(re.escape(w) + r".{0,12}所说", sentence) for w in lex["endorse"])
 
 
 def _attribution(sentence: str, lex: Mapping[str, Any], names: Mapping[str, str]) -> str | None:

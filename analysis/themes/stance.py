@@ -96,15 +96,30 @@ def repeats(claims: pd.DataFrame, *, min_chars: int = 20, similarity: float = 0.
     out: dict[str, str] = {}
     for _, g in claims.groupby("article_id", sort=True):
         g = g.assign(_pos=[claim_order(c) for c in g["claim_id"]]).sort_values("_pos")
-        seen: list[tuple[str, set[str]]] = []
-        for cid, text in zip(g["claim_id"], g["sentence_clean"].fillna(""), strict=True):
+        seen: list[tuple[str, int]] = []  # (claim id, number of distinct bigrams), in reading order
+        postings: dict[str, list[int]] = {}  # bigram -> indices in ``seen`` of the sentences holding it
+        for cid, text in zip(g["claim_id"].tolist(), g["sentence_clean"].fillna("").tolist(), strict=True):
+            if len(text) < min_chars:
+                continue
             grams = _bigrams(text)
-            if len(text) >= min_chars:
-                for first, other in seen:
-                    if len(grams | other) and len(grams & other) / len(grams | other) >= similarity:
-                        out[cid] = out.get(first, first)
-                        break
-                seen.append((cid, grams))
+            n = len(grams)
+            # the shared bigrams with every earlier sentence, from the postings (no pairwise set operations);
+            # a sentence sharing none has similarity 0, below any positive threshold
+            inter: dict[int, int] = {}
+            for gram in grams:
+                for j in postings.get(gram, ()):
+                    inter[j] = inter.get(j, 0) + 1
+            pool = range(len(seen)) if similarity <= 0 else sorted(inter)
+            for j in pool:
+                first, m = seen[j]
+                k = inter.get(j, 0)
+                union = n + m - k  # len(grams | other)
+                if union and k / union >= similarity:
+                    out[cid] = out.get(first, first)
+                    break
+            for gram in grams:
+                postings.setdefault(gram, []).append(len(seen))
+            seen.append((cid, n))
     return out
 
 

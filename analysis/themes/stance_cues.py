@@ -18,7 +18,8 @@ clause wins).
 
 The cue kinds (``cues`` section of ``data/lexicon/stance.yaml``, and the
 recommendation and prediction cues of ``cues.yaml`` through
-:func:`analysis.extract.cues.cue_hits`):
+:func:`analysis.extract.cues.advice_hits`, the
+cue part of :func:`analysis.extract.cues.cue_hits`):
 
 ``crit`` and ``praise``
     negative and positive evaluation.  A praise word right after a negator
@@ -71,7 +72,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analysis import lexicon
-from analysis.extract.cues import cue_hits
+from analysis.extract.cues import advice_hits
+from analysis.extract.exhaustive import active as _exhaustive
 from analysis.extract.spans import inside, occurrences
 from analysis.themes.targets import clauses
 
@@ -100,6 +102,8 @@ _KINDS = ("crit", "praise", "regret", "absence", "irony", "rhetorical", "no_long
 
 
 def _live(text: str, word: str, blocked_by: Sequence[str]) -> list[tuple[int, int]]:
+    if word not in text and not _exhaustive():
+        return []  # the common case: no occurrence, so no blocking word to look for
     blocked = [s for w in blocked_by for s in occurrences(text, w)]
     return [s for s in occurrences(text, word) if not inside(s, blocked)]
 
@@ -213,7 +217,7 @@ def sentence_cues(sentence: str, lex: Mapping[str, Any] | None = None,
     for k in ("rec", "prohibit", "reminder", "predict"):
         spans[k] = []
     for c in cl:
-        hits = cue_hits(sentence[c[0] : c[1]], type_cues)
+        hits = advice_hits(sentence[c[0] : c[1]], type_cues)
         if hits["recommendation"]:
             spans["rec"].append(c)
         if hits["recommendation_negative"]:

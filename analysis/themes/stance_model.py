@@ -167,7 +167,11 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
                        type=claims["type"].fillna("").astype(str),
                        heading=claims["heading"].fillna(False).astype(bool))
     cl = cl.sort_values(["article_id", "_pos"], ignore_index=True)
-    info = {cid: sentence_cues(s) for cid, s in zip(cl["claim_id"], cl["sentence_clean"], strict=True)}
+    by_text: dict[str, dict[str, Any]] = {}  # once per distinct sentence (boilerplate recurs in large archives)
+    for s in cl["sentence_clean"]:
+        if s not in by_text:
+            by_text[s] = sentence_cues(s)
+    info = {cid: by_text[s] for cid, s in zip(cl["claim_id"], cl["sentence_clean"], strict=True)}
     speaker: dict[str, str] = {}
     context: dict[str, float] = {}
     for _, g in cl.groupby("article_id", sort=True):

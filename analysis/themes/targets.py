@@ -199,7 +199,8 @@ def hit_frame(sentence: str, hit: SeedHit, topic: Mapping[str, Sequence[str]] | 
     clause = next((c for c in clauses(sentence) if c[0] <= hit.start < c[1]), (0, len(sentence)))
     before, after = sentence[clause[0] : hit.start], sentence[hit.end : clause[1]]
     examples = any(w in before for w in topic["examples"]) or any(after.lstrip("、").startswith(w) or
-                                                                 re.search(r"、[^,，。]{0,12}" + re.escape(w), after)
+                                                                 (w in after and "、" in after and
+                                                                  re.search(r"、[^,，。]{0,12}" + re.escape(w), after))
                                                                  for w in topic["enumeration_end"])
     enumeration = before.endswith("、") or after.startswith("、") or before.endswith("和") or after.startswith("和")
     place = (any(before.rfind(w) >= max(0, len(before) - 8) and w in before for w in topic["place_open"])
@@ -210,6 +211,30 @@ def hit_frame(sentence: str, hit: SeedHit, topic: Mapping[str, Sequence[str]] | 
     quoted = inside((hit.start, hit.end), _quoted_spans(sentence))
     return {"examples": bool(examples), "enumeration": bool(enumeration), "place": bool(place),
             "modifier": bool(modifier), "comparison": bool(comparison), "quoted": bool(quoted)}
+
+
+def _sentence_hits(sent: str, strategies: Sequence[Mapping[str, Any]] | None,
+                   topic: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """The context-free part of a sentence's candidates: one dict per strategy with a seed hit."""
+    first = clauses(sent)[0]
+    by_strategy: dict[str, list[SeedHit]] = {}
+    for h in seed_hits(sent, strategies):
+        by_strategy.setdefault(h.strategy_id, []).append(h)
+    out = []
+    for sid, hs in by_strategy.items():
+        frames = [hit_frame(sent, h, topic) for h in hs]
+        out.append({
+            "strategy_id": sid,
+            "seeds": ";".join(sorted({h.seed for h in hs})),
+            "generic_only": all(h.generic for h in hs), "reversed_only": all(h.reversed for h in hs),
+            "carried": False,
+            "n_hits": len(hs), "max_len": max(len(h.seed) for h in hs),
+            **{k: all(f[k] for f in frames) for k in ("examples", "enumeration", "place", "modifier",
+                                                      "comparison", "quoted")},
+            "first_clause": any(first[0] <= h.start < first[1] for h in hs),
+            "spans": ";".join(f"{h.start}-{h.end}" for h in hs),
+        })
+    return out
 
 
 def _opens_with_anaphor(sentence: str, anaphora: Iterable[str]) -> bool:
@@ -260,30 +285,16 @@ def candidates(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | N
     lex = stance_lexicon if stance_lexicon is not None else lexicon.stance()
     rows: list[dict[str, Any]] = []
     order = claims.assign(_pos=[claim_order(c) for c in claims["claim_id"]]).sort_values(["article_id", "_pos"])
+    per_text: dict[str, list[dict[str, Any]]] = {}  # the hits of each distinct sentence, found once
     for art, group in order.groupby("article_id", sort=True):
         previous: list[dict[str, Any]] = []
         prev_speaker = "author"
         for cid, pos, sent in zip(group["claim_id"], group["_pos"], group["sentence_clean"].fillna(""), strict=True):
             speaker = (speakers or {}).get(cid, "author")
-            hits = seed_hits(sent, strategies)
-            first = clauses(sent)[0]
-            own: list[dict[str, Any]] = []
-            by_strategy: dict[str, list[SeedHit]] = {}
-            for h in hits:
-                by_strategy.setdefault(h.strategy_id, []).append(h)
-            for sid, hs in by_strategy.items():
-                frames = [hit_frame(sent, h, lex["topic"]) for h in hs]
-                own.append({
-                    "claim_id": cid, "article_id": art, "position": int(pos), "strategy_id": sid, "source": cid,
-                    "seeds": ";".join(sorted({h.seed for h in hs})),
-                    "generic_only": all(h.generic for h in hs), "reversed_only": all(h.reversed for h in hs),
-                    "carried": False,
-                    "n_hits": len(hs), "max_len": max(len(h.seed) for h in hs),
-                    **{k: all(f[k] for f in frames) for k in ("examples", "enumeration", "place", "modifier",
-                                                              "comparison", "quoted")},
-                    "first_clause": any(first[0] <= h.start < first[1] for h in hs),
-                    "spans": ";".join(f"{h.start}-{h.end}" for h in hs),
-                })
+            if sent not in per_text:
+                per_text[sent] = _sentence_hits(sent, strategies, lex["topic"])
+            own = [{"claim_id": cid, "article_id": art, "position": int(pos), **h, "source": cid}
+                   for h in per_text[sent]]
             continues = speaker != "author" and speaker == prev_speaker
             if not own and previous and (continues or _opens_with_anaphor(sent, lex["topic"]["anaphora"])):
                 own = [{**p, "claim_id": cid, "position": int(pos), "carried": True, "spans": "",
