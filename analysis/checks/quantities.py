@@ -163,22 +163,27 @@ def attach_claims(numbers: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     missing = sorted(need - set(claims.columns))
     if missing:
         raise ValueError(f"claims table lacks columns {missing}")
-    by_article = {a: g.sort_values("start") for a, g in claims.groupby("article_id", sort=True)}
+    # per article, the claims in start order as plain arrays: a pandas filter per figure was the cost
+    by_article = {}
+    for a, g in claims.groupby("article_id", sort=True):
+        g = g.sort_values("start")
+        by_article[a] = (g["start"].to_numpy(dtype=np.int64), g["end"].to_numpy(dtype=np.int64),
+                         list(g["claim_id"]), list(g["sentence"]), list(g["sentence_clean"]))
     cid, sent, s0, s1 = [], [], [], []
     for r in numbers.itertuples(index=False):
         g = by_article.get(r.article_id)
-        hit = None if g is None else g[(g["start"] <= int(r.start)) & (g["end"] >= int(r.end))]
-        if hit is None or hit.empty:
+        fs, fe = int(r.start), int(r.end)
+        idx = np.flatnonzero((g[0] <= fs) & (g[1] >= fe)) if g is not None else None
+        if idx is None or idx.size == 0:
             cid.append("")
             sent.append("")
             s0.append(0)
             s1.append(0)
             continue
-        c = hit.iloc[0]
-        a, b = _clean_offsets(str(c["sentence"]), str(c["sentence_clean"]),
-                              int(r.start) - int(c["start"]), int(r.end) - int(c["start"]))
-        cid.append(str(c["claim_id"]))
-        sent.append(str(c["sentence_clean"]))
+        c = int(idx[0])
+        a, b = _clean_offsets(str(g[3][c]), str(g[4][c]), fs - int(g[0][c]), fe - int(g[0][c]))
+        cid.append(str(g[2][c]))
+        sent.append(str(g[4][c]))
         s0.append(a)
         s1.append(b)
     out = numbers.copy()
