@@ -52,6 +52,39 @@ def atomic_write_text(path: Path, text: str) -> Path:
     return path
 
 
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file in the same directory, then a rename).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Destination.  Its parent directory is created if needed.
+    data : bytes
+        Content.
+    mode : int, optional
+        Permission bits for the file (:func:`tempfile.mkstemp` makes it private, ``0o600``; a file
+        that a web server publishes needs, for example, ``0o644``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def dumps_json(obj: Any) -> str:
     """Serialise ``obj`` as stable, human-readable JSON."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

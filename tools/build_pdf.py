@@ -28,7 +28,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from analysis import config
+from analysis._io import atomic_write_bytes
 from analysis.report import cite
 from analysis.report import pdf as pdf_pages
 
@@ -153,18 +153,9 @@ def page_title(path: Path, book_title: str) -> str:
 
 
 def _atomic_write(data: bytes, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the site serves it
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    umask = os.umask(0)
+    os.umask(umask)
+    atomic_write_bytes(out, data, mode=0o666 & ~umask)  # mkstemp makes it private; the site serves it
 
 
 class _Printer:

@@ -13,9 +13,7 @@ the stage prints one ``warning:`` line to stderr.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -151,19 +149,6 @@ def pages_summary(out: Mapping[str, Any]) -> str:
             f"({out['_n_translated']:,} with current English), web font {out['_font_kb']:.0f} KB")
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # a web asset: readable by the server that publishes the site
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_pages(texts: Mapping[str, str | bytes], book_dir: Path) -> list[Path]:
     """Write the files that changed under ``book_dir``, the pages all or none, and drop stale pages.
 
@@ -187,7 +172,7 @@ def write_pages(texts: Mapping[str, str | bytes], book_dir: Path) -> list[Path]:
     _io.write_all_or_nothing(changed_text)
     for p, data in items:
         if isinstance(data, bytes) and (not p.exists() or p.read_bytes() != data):
-            _write_bytes(p, data)
+            _io.atomic_write_bytes(p, data, mode=0o644)  # a web asset: readable by the server
     out_dir = book_dir / ARTICLES
     keep = {(book_dir / name).resolve() for name in texts}
     for stale in sorted(out_dir.glob("*.md")):
