@@ -199,6 +199,41 @@ def test_prize_pool_against_budget_is_flagged_not_like_for_like(tmp_path):
     assert (row["quote_a"], row["article_b"]) == ("近1000万元", "external")
 
 
+def test_many_sources_compared_by_statement(monkeypatch):
+    """Above MANY_SOURCES, copies of one statement are compared once; the note counts their sources."""
+    def copy(row, art):
+        return (art,) + row[1:]
+
+    rows = ([copy(WECHAT_4, a) for a in "abcd"] + [copy(WECHAT_6, a) for a in "ef"] + [copy(WECHAT_OVER_4, "g")])
+    every_pair = conflicts.find_conflicts(figures(*rows))
+    assert len(every_pair) == 7 * 6 // 2  # seven sources, one figure each: every pair
+    monkeypatch.setattr(conflicts, "MANY_SOURCES", 3)
+    out = conflicts.find_conflicts(figures(*rows))
+    # three statements: 4亿 exact (4 sources), 6亿 exact (2), more than 4亿 (1) -> three pairs
+    assert len(out) == 3 and (out["n_articles"] == 7).all()
+    four_six = out[(out["value_a"] == 4e8) & (out["value_b"] == 6e8) & (out["hedge_a"] == "exact")].iloc[0]
+    assert (four_six["article_a"], four_six["article_b"]) == ("a", "e")  # each statement shown by its first source
+    assert not four_six["agree"] and four_six["note"] == "stated by 4 and 2 sources"
+    same = out[(out["hedge_a"] == "exact") & (out["hedge_b"] == "lower")].iloc[0]
+    assert same["agree"] and same["note"].startswith("same figure, worded differently")
+    assert same["note"].endswith("stated by 4 and 1 sources")
+    # every verdict of the statement table is the verdict of the pairs it stands for
+    for _, r in out.iterrows():
+        match = every_pair[(every_pair["value_a"] == r["value_a"]) & (every_pair["hedge_a"] == r["hedge_a"])
+                           & (every_pair["value_b"] == r["value_b"]) & (every_pair["hedge_b"] == r["hedge_b"])]
+        assert set(match["agree"]) == {r["agree"]}
+
+
+def test_statement_pair_with_one_shared_first_source(monkeypatch):
+    """Two statements first stated by the same article are shown by another source of one of them."""
+    monkeypatch.setattr(conflicts, "MANY_SOURCES", 1)
+    rows = [WECHAT_4, ("a",) + WECHAT_6[1:], ("b",) + WECHAT_6[1:]]
+    out = conflicts.find_conflicts(figures(*rows))
+    assert len(out) == 1 and (out.iloc[0]["article_a"], out.iloc[0]["article_b"]) == ("a", "b")
+    # one article alone, two statements: nothing to compare
+    assert conflicts.find_conflicts(figures(WECHAT_4, ("a",) + WECHAT_6[1:])).empty
+
+
 def test_single_source_not_compared():
     again = ("a", "4亿", 4.0e8, "users", "WeChat users", "0", "今天微信有4亿用户。")
     out = conflicts.find_conflicts(figures(WECHAT_4, again))

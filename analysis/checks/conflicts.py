@@ -25,6 +25,19 @@ do not say the same thing ("fewer than 100", "more than 100", "100 by the end
 of November").  Such pairs are noted as **worded differently**, and as the
 **same target, worded differently** when the sources state the value both as
 an upper and as a lower bound: a threshold (a KPI), not a measurement.
+
+**Many sources.**  Every pair of sources is compared while a quantity has at
+most :data:`MANY_SOURCES` sources (the book's corpus has five articles and the
+external figures).  Above that, the number of pairs would grow with the square
+of the archive (a 5 MB archive of 245 articles gives 281,000 pairs), although
+most of them compare copies of the same few statements.  A quantity stated by
+more sources is compared by **statement**: the figures that give the same
+value with the same hedge, dated in the same month, are one statement, shown
+by its first source (by article id, then position) and compared once with
+every other statement, so the table grows with the number of distinct
+statements, not of sources.  Such a row's ``note`` says how many sources state
+each side (``stated by 12 and 3 sources``); ``n_articles`` still counts every
+source of the quantity.
 """
 
 from __future__ import annotations
@@ -44,7 +57,7 @@ from analysis.checks.quantities import (
     load_quantities,
 )
 
-__all__ = ["NUMBER_COLUMNS", "CONFLICT_COLUMNS", "WORDED_DIFFERENTLY", "find_conflicts"]
+__all__ = ["NUMBER_COLUMNS", "CONFLICT_COLUMNS", "WORDED_DIFFERENTLY", "MANY_SOURCES", "find_conflicts"]
 
 #: Columns of a figures table (``numbers.csv``).
 NUMBER_COLUMNS: list[str] = catalog.artefact("numbers").column_names
@@ -55,6 +68,8 @@ NUMBER_COLUMNS: list[str] = catalog.artefact("numbers").column_names
 CONFLICT_COLUMNS: list[str] = catalog.artefact("fact_conflicts").column_names
 #: The notes that open with these words mark agreeing figures that are worded differently.
 WORDED_DIFFERENTLY: tuple[str, str] = ("same target, worded differently", "same figure, worded differently")
+#: Above this many sources for one quantity, figures are compared by statement (module notes).
+MANY_SOURCES: int = 20
 _HEDGE_WORDS = {"exact": "exact", "approx": "approximate", "several": "vague", "lower": "a lower bound",
                 "upper": "an upper bound"}
 
@@ -65,6 +80,38 @@ def _wording_note(a: Any, b: Any, threshold: bool) -> str:
         return ""
     label = WORDED_DIFFERENTLY[0] if threshold else WORDED_DIFFERENTLY[1]
     return f"{label}: {_HEDGE_WORDS.get(a.kind, a.kind)} vs {_HEDGE_WORDS.get(b.kind, b.kind)}"
+
+
+def _statements(g: pd.DataFrame) -> list[list[Any]]:
+    """Group a quantity's figures into statements (value, hedge, month); each a list of rows, one per source.
+
+    The rows keep ``g``'s order (article id, then position), so a statement's first row is its first source.
+    """
+    key = zip(g["value"], g["kind"], g["date"].astype(str).str[:7], strict=True)
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for k, row in zip(key, g.itertuples(index=False), strict=True):
+        groups.setdefault(k, []).append(row)
+    return list(groups.values())
+
+
+def _statement_pairs(left: list[list[Any]], right: list[list[Any]] | None) -> list[tuple[Any, Any, int, int]]:
+    """One pair of rows from different sources per pair of statements, with each statement's sources.
+
+    ``right=None`` pairs the statements of ``left`` among themselves.  A statement pair whose first
+    sources coincide is shown by the next source of the other side (skipped if there is none).
+    """
+    pairs = (itertools.combinations(left, 2) if right is None
+             else ((a, b) for a in left for b in right))
+    out = []
+    for sa, sb in pairs:
+        a = sa[0]
+        b = next((r for r in sb if r.article_id != a.article_id), None)
+        if b is None:
+            a = next((r for r in sa if r.article_id != sb[0].article_id), None)
+            b = sb[0]
+        if a is not None:
+            out.append((a, b, len(sa), len(sb)))
+    return out
 
 
 def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
@@ -92,7 +139,8 @@ def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
         Columns :data:`CONFLICT_COLUMNS`, one row per pair of figures from different sources about the
         same quantity (``like_for_like``), or about a quantity and a ``related`` one (not like for like,
         with the relation's ``note``; side ``a`` is then the part).  Repeats of one figure (same source,
-        quantity, value, hedge) are compared once.  Sorted by quantity, sources, values, claim ids.
+        quantity, value, hedge) are compared once; above :data:`MANY_SOURCES` sources, so are the
+        copies of one statement (module notes).  Sorted by quantity, sources, values, claim ids.
 
     Raises
     ------
@@ -146,19 +194,34 @@ def find_conflicts(numbers: pd.DataFrame, tolerance: float = TOLERANCE, *,
             "n_articles": int(n_src), "like_for_like": other is None, "note": "; ".join(notes),
         })
 
+    def stated_by(na: int, nb: int) -> str:
+        return f"stated by {na} and {nb} sources" if na > 1 or nb > 1 else ""
+
     for qid, g in groups.items():
         q = quantities[qid]
         n_src = g["article_id"].nunique()
         bounds = g.groupby("value")["kind"].agg(set)
-        for a, b in itertools.combinations(g.itertuples(index=False), 2):
-            if a.article_id != b.article_id:
+        by_statement = n_src > MANY_SOURCES
+        if by_statement:
+            statements = _statements(g)
+            for a, b, na, nb in _statement_pairs(statements, None):
                 threshold = {"upper", "lower"} <= bounds.get(a.value, set())
-                add(a, b, q, None, "same", "", n_src, threshold)
+                add(a, b, q, None, "same", stated_by(na, nb), n_src, threshold)
+        else:
+            for a, b in itertools.combinations(g.itertuples(index=False), 2):
+                if a.article_id != b.article_id:
+                    threshold = {"upper", "lower"} <= bounds.get(a.value, set())
+                    add(a, b, q, None, "same", "", n_src, threshold)
         for target, relation, note in q.related:
             h = groups.get(target)
             if h is None:
                 continue
             n_rel = pd.concat([g["article_id"], h["article_id"]]).nunique()
+            if n_rel > MANY_SOURCES:
+                for a, b, na, nb in _statement_pairs(_statements(g), _statements(h)):
+                    add(a, b, q, quantities[target], relation, "; ".join(filter(None, [note, stated_by(na, nb)])),
+                        n_rel)
+                continue
             for a in g.itertuples(index=False):
                 for b in h.itertuples(index=False):
                     if a.article_id != b.article_id:
