@@ -15,7 +15,8 @@ protecting the cue words that claim typing needs (应该, 必须, 因为, 将...
 The three word lists are read by :mod:`analysis.lexicon` (``userdict``,
 ``stopwords``, ``protected_words``), which checks every line.
 
-:class:`ChineseTokenizer` wraps both in the scikit-learn transformer API::
+:class:`analysis.tokenizer.ChineseTokenizer` wraps both in the scikit-learn transformer API
+(in its own module, so that a process that only segments never imports scikit-learn)::
 
     Pipeline([("seg", ChineseTokenizer()),
               ("tfidf", TfidfVectorizer(analyzer=passthrough))])
@@ -63,16 +64,12 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jieba
-import numpy as np
 import stopwordsiso
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from analysis import config, lexicon
 
@@ -83,7 +80,6 @@ __all__ = [
     "get_tokenizer",
     "stopwords",
     "protected_words",
-    "ChineseTokenizer",
     "SEGMENTERS",
     "SEGMENTER_CHOICES",
     "SEGMENTER_ENV",
@@ -481,91 +477,3 @@ def passthrough(tokens: list[str]) -> list[str]:
         ``tokens`` itself.
     """
     return tokens
-
-
-class ChineseTokenizer(TransformerMixin, BaseEstimator):
-    """scikit-learn transformer: documents to lists of tokens.
-
-    Parameters
-    ----------
-    drop_stopwords : bool, default True
-        Use :func:`content_tokens` (True) or :func:`tokenize` (False).
-    min_length : int, default 1
-        Drop tokens shorter than this many characters.
-
-    Attributes
-    ----------
-    n_documents_ : int
-        Number of documents seen in :meth:`fit`.
-    """
-
-    def __init__(self, *, drop_stopwords: bool = True, min_length: int = 1) -> None:
-        self.drop_stopwords = drop_stopwords
-        self.min_length = min_length
-
-    def fit(self, X: Iterable[str], y: object = None) -> ChineseTokenizer:
-        """Load the dictionary; validate the parameters.
-
-        Parameters
-        ----------
-        X : iterable of str
-            The documents (only counted).
-        y : ignored
-
-        Returns
-        -------
-        ChineseTokenizer
-            ``self``.
-
-        Raises
-        ------
-        ValueError
-            If ``min_length`` is not a positive integer.
-        """
-        if not isinstance(self.min_length, int) or self.min_length < 1:
-            raise ValueError(f"min_length must be a positive integer, got {self.min_length!r}")
-        if segmenter_name() == "rjieba":
-            get_fast_tokenizer()
-        else:
-            get_tokenizer()
-        self.n_documents_ = sum(1 for _ in X)
-        return self
-
-    def transform(self, X: Iterable[str]) -> list[list[str]]:
-        """Tokenize each document.
-
-        Parameters
-        ----------
-        X : iterable of str
-
-        Returns
-        -------
-        list of list of str
-
-        Raises
-        ------
-        ValueError
-            If a document is not a str.
-        """
-        check_is_fitted(self, "n_documents_")
-        fn = content_tokens if self.drop_stopwords else tokenize
-        out = []
-        for doc in X:
-            if not isinstance(doc, str):
-                raise ValueError(f"expected str documents, got {type(doc).__name__}")
-            out.append([w for w in fn(doc) if len(w) >= self.min_length])
-        return out
-
-    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """This transformer outputs token lists, not columns: one 'tokens' feature.
-
-        Parameters
-        ----------
-        input_features : ignored
-
-        Returns
-        -------
-        ndarray of str
-            ``["tokens"]``.
-        """
-        return np.asarray(["tokens"], dtype=object)

@@ -12,7 +12,8 @@ from sklearn.pipeline import Pipeline
 
 from analysis import lexicon
 from analysis.lexicon import LexiconError
-from analysis.segment import ChineseTokenizer, content_tokens, get_tokenizer, passthrough, stopwords, tokenize
+from analysis.segment import content_tokens, get_tokenizer, passthrough, stopwords, tokenize
+from analysis.tokenizer import ChineseTokenizer
 
 DOMAIN = ["来往", "微信", "钉钉", "易信", "旺信", "旺旺", "陌陌", "米聊", "支付宝", "公众账号", "朋友圈",
           "熟人社交", "扩展人脉"]

@@ -15,9 +15,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from analysis import lexicon
-from analysis.segment import ChineseTokenizer, content_tokens, passthrough
+from analysis.segment import content_tokens, passthrough
 from analysis.themes import codebook, stability, stance
 from analysis.themes.model import ThemeModel, topic_tokens
+from analysis.tokenizer import ChineseTokenizer
 
 DOCS = [
     "阿里巴巴强推来往,员工必须拉好友",

@@ -143,3 +143,36 @@ def test_advice_hits_are_the_cue_hits_of_their_keys(gold_claims):
         assert advice == {k: hits[k] for k in ("recommendation", "recommendation_negative", "prediction")}
         found += any(advice.values())
     assert found > 10
+
+
+def test_repeats_prefix_filter_at_every_threshold(gold_claims):
+    """Exact copies, near copies and unrelated sentences, at thresholds whose t*n is an integer."""
+    extra = []
+    for i, (cid, text) in enumerate(zip(gold_claims["claim_id"], gold_claims["sentence_clean"], strict=True)):
+        art, _, n = cid.rpartition(":")
+        for k, variant in enumerate((text, text[i % 5:], text + "来往" * (i % 4), text[::-1])):
+            extra.append({"claim_id": f"{art}:{int(n) + 10_000 * (k + 1)}", "article_id": art,
+                          "sentence_clean": variant})
+    claims = pd.concat([gold_claims, pd.DataFrame(extra)], ignore_index=True)
+    for sim in (0.0, 0.1, 0.25, 0.5, 0.6, 0.75, 0.8, 0.9, 1.0):
+        assert stance.repeats(claims, similarity=sim) == _naive_repeats(claims, similarity=sim), sim
+
+
+def test_prepare_per_article_in_parallel_and_cached_equals_in_process(gold_claims, tmp_path):
+    from analysis import config
+    from analysis.cache import DocumentCache
+    from analysis.stage_api import Context
+
+    claims = _doubled(gold_claims)
+    local = stance_model.prepare(claims)
+    store = DocumentCache(tmp_path / "cache")
+    ctx = Context(processed_dir=tmp_path, raw_dir=config.RAW_DIR, book_dir=tmp_path, n_jobs=2,
+                  cache=store.scoped(()))
+    for _ in range(2):  # computed on two workers and stored, then read back from the cache
+        par = stance_model.prepare(claims, ctx=ctx)
+        assert set(par) == set(local)
+        for key in ("text", "type", "heading", "speaker", "info", "context", "repeats"):
+            assert par[key] == local[key], key
+        pd.testing.assert_frame_equal(par["candidates"], local["candidates"])
+        pd.testing.assert_frame_equal(par["claims"], local["claims"])
+    assert len(store.keys()) == claims["article_id"].nunique()

@@ -40,13 +40,6 @@ import pandas as pd
 
 from analysis import lexicon
 from analysis.corpus.document import Document
-from analysis.extract.classifier import (  # noqa: F401  (make_classifier: see the note below)
-    article_features,
-    cross_fit,
-    make_classifier,
-    make_type_classifier,
-    type_features,
-)
 from analysis.extract.cues import (  # noqa: F401  (TYPES: see the note below)
     TYPES,
     criticism_cues,
@@ -58,11 +51,11 @@ from analysis.extract.ids import claim_id
 from analysis.extract.rules import code_article
 from analysis.extract.sentences import document_sentences
 from analysis.extract.tagging import find_entities, find_themes, load_entities, load_strategies
+from analysis.extract.type_features import article_features, type_features
 
-# Note: TYPES and make_classifier stay importable from here because callers outside
-# analysis.extract may still import them from this module (book/argue.ipynb, which also
-# uses load_strategies).  Their homes are analysis.extract.cues and
-# analysis.extract.classifier; drop the two re-exports once those imports have moved.
+# Note: TYPES stays importable from here (analysis.checks.evaluation, tests); its home is
+# analysis.extract.cues.  The classifier (scikit-learn) is imported where the types are
+# assigned, in the parent process, so that the per-document workers never load it.
 
 __all__ = ["CLAIM_COLUMNS", "FEATURE_COLUMNS", "claims_frame", "document_claims", "split_features", "load_gold", "attach_gold", "load_reference", "reference_labels",
            "assign_types"]
@@ -363,6 +356,8 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
     if out.empty:
         return out
     feats = type_features(out, authors) if features is None else features
+    from analysis.extract.classifier import cross_fit, make_type_classifier
+
     fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
                     make_type_classifier, fallback=feats["rule_type"])
     out["type"] = fit["prediction"].to_numpy()

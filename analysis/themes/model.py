@@ -52,7 +52,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
     ``X`` may be raw Simplified sentences (segmented with
     :func:`analysis.segment.content_tokens`), token lists (the output of
-    :class:`analysis.segment.ChineseTokenizer`), or an already weighted
+    :class:`analysis.tokenizer.ChineseTokenizer`), or an already weighted
     document-term matrix (the output of a ``TfidfVectorizer``); in the last
     case :meth:`top_terms` needs the vectoriser's feature names.
 

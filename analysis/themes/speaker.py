@@ -160,10 +160,11 @@ def _attribution(sentence: str, lex: Mapping[str, Any], names: Mapping[str, str]
                 party = find_party(window[: min(at)], lex, names)
                 if party is not None:
                     return party[0]
-    verbs = "|".join(re.escape(v) for v in lex["verbs"])
     for w in lex["hearsay"]:
-        if _live(sentence, w, lex["not"].get(w, ())) and re.search(re.escape(w) + f".{{0,6}}({verbs})", sentence):
-            return "other"
+        if _live(sentence, w, lex["not"].get(w, ())):
+            verbs = "|".join(re.escape(v) for v in lex["verbs"])
+            if re.search(re.escape(w) + f".{{0,6}}({verbs})", sentence):
+                return "other"
     return None
 
 

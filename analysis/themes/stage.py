@@ -24,14 +24,15 @@ from analysis.stage_api import Context
 from analysis.themes.codebook import topic_codebook
 from analysis.themes.model import N_TOPICS, ThemeModel, topic_tokens
 from analysis.themes.stability import stability_score, topic_stability
-from analysis.themes.stance import STANCES, repeats, sentence_table, strategy_stance
+from analysis.themes.stance import STANCES, sentence_table, strategy_stance
 from analysis.themes.stance_model import cross_fit, prepare, reference_pairs, stance_of_pairs
 from analysis.themes.stance_scores import stance_scores
 
 __all__ = ["themes", "themes_summary", "stance_tables"]
 
 
-def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None,
+                  ctx: Context | None = None) -> dict[str, pd.DataFrame]:
     """The three stance artefacts from the typed sentences.
 
     Parameters
@@ -40,6 +41,9 @@ def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None)
         The typed sentences (``claims.csv``).
     coding : mapping, optional
         :func:`analysis.lexicon.coding` output (default: the reference).
+    ctx : analysis.stage_api.Context, optional
+        Its parallel settings and cache, for the per-article preparation
+        (:func:`~analysis.themes.stance_model.prepare`); ``None`` computes it in this process.
 
     Returns
     -------
@@ -49,10 +53,10 @@ def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None)
         scores).
     """
     coding = coding if coding is not None else lexicon.coding("reference")
-    prep = prepare(claims)
+    prep = prepare(claims, ctx=ctx)
     sentences = sentence_table(cross_fit(claims, coding, prep=prep))
     articles = sorted(prep["claims"]["article_id"].unique())
-    cells = strategy_stance(sentences, articles, repeated=repeats(prep["claims"]), reference=coding["cells"])
+    cells = strategy_stance(sentences, articles, repeated=prep["repeats"], reference=coding["cells"])
     gold = reference_pairs(coding, prep["claims"])
     ref_speakers = {r["claim_id"]: r["speaker"] for r in coding["sentences"] if r["claim_id"] in gold.attrs["coded"]}
     scores = stance_scores(cells, sentences, gold, prep["speaker"], ref_speakers, stance_of_pairs(prep, gold))
@@ -105,7 +109,8 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     inputs : mapping
         ``claims``: the typed sentences.
     ctx : analysis.stage_api.Context
-        The parallel settings and the cache, for the tokens (:func:`sentence_tokens`).
+        The parallel settings and the cache, for the tokens (:func:`sentence_tokens`) and the
+        per-article preparation of the stance coder.
 
     Returns
     -------
@@ -122,7 +127,7 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         "themes": terms,
         "theme_stability": stab,
         "topic_codebook": topic_codebook(model.transform(docs), claims, terms),
-        **stance_tables(claims),
+        **stance_tables(claims, ctx=ctx),
         "_n_topics": model.n_topics,
     }
 

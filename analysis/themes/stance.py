@@ -19,6 +19,7 @@ sentences, next to the reference cell where an article has one;
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -96,31 +97,49 @@ def repeats(claims: pd.DataFrame, *, min_chars: int = 20, similarity: float = 0.
     out: dict[str, str] = {}
     for _, g in claims.groupby("article_id", sort=True):
         g = g.assign(_pos=[claim_order(c) for c in g["claim_id"]]).sort_values("_pos")
-        seen: list[tuple[str, int]] = []  # (claim id, number of distinct bigrams), in reading order
-        postings: dict[str, list[int]] = {}  # bigram -> indices in ``seen`` of the sentences holding it
-        for cid, text in zip(g["claim_id"].tolist(), g["sentence_clean"].fillna("").tolist(), strict=True):
-            if len(text) < min_chars:
-                continue
-            grams = _bigrams(text)
-            n = len(grams)
-            # the shared bigrams with every earlier sentence, from the postings (no pairwise set operations);
-            # a sentence sharing none has similarity 0, below any positive threshold
-            inter: dict[int, int] = {}
-            for gram in grams:
-                for j in postings.get(gram, ()):
-                    inter[j] = inter.get(j, 0) + 1
-            pool = range(len(seen)) if similarity <= 0 else sorted(inter)
-            for j in pool:
-                first, m = seen[j]
-                k = inter.get(j, 0)
-                union = n + m - k  # len(grams | other)
-                if union and k / union >= similarity:
-                    out[cid] = out.get(first, first)
-                    break
-            for gram in grams:
-                postings.setdefault(gram, []).append(len(seen))
-            seen.append((cid, n))
+        rows = [(cid, text) for cid, text in zip(g["claim_id"].tolist(), g["sentence_clean"].fillna("").tolist(),
+                                                 strict=True) if len(text) >= min_chars]
+        _article_repeats(rows, similarity, out)
     return out
+
+
+def _article_repeats(rows: Sequence[tuple[str, str]], similarity: float, out: dict[str, str]) -> None:
+    r""":func:`repeats` of one article's sentences (in reading order), written into ``out``.
+
+    A sentence repeats the first earlier sentence whose bigram Jaccard similarity reaches the
+    threshold :math:`t`.  Candidates come from a prefix filter (Bayardo et al. 2007): with the
+    bigrams of each sentence ordered rarest first (by their count in the article), two sets with
+    :math:`J \ge t` share a bigram among the first :math:`n - \lceil t n \rceil + 1` of each; the
+    candidates are then verified exactly, in reading order, so the result is the one of comparing
+    every pair.
+    """
+    grams = [_bigrams(text) for _, text in rows]
+    if similarity <= 0:  # everything is similar enough: the first sentence is the one repeated
+        for i in range(1, len(rows)):
+            first = rows[0][0]
+            out[rows[i][0]] = out.get(first, first)
+        return
+    freq: dict[str, int] = {}
+    for gs in grams:
+        for gram in gs:
+            freq[gram] = freq.get(gram, 0) + 1
+    rank = {gram: r for r, (_, gram) in enumerate(sorted((c, g) for g, c in freq.items()))}  # one total order
+    index: dict[str, list[int]] = {}  # prefix bigram -> earlier sentences whose prefix holds it
+    for i, ((cid, _), gs) in enumerate(zip(rows, grams, strict=True)):
+        n = len(gs)
+        keep = n - math.ceil(similarity * n - 1e-9) + 1  # a longer prefix than needed is only slower
+        prefix = sorted(gs, key=rank.__getitem__)[:keep]
+        cands = sorted({j for gram in prefix for j in index.get(gram, ())})
+        for j in cands:
+            other = grams[j]
+            k = len(gs & other)
+            union = n + len(other) - k
+            if union and k / union >= similarity:
+                first = rows[j][0]
+                out[cid] = out.get(first, first)
+                break
+        for gram in prefix:
+            index.setdefault(gram, []).append(i)
 
 
 def sentence_table(coded: pd.DataFrame) -> pd.DataFrame:
@@ -187,13 +206,15 @@ def strategy_stance(sentences: pd.DataFrame, articles: Sequence[str], *,
     checked = {a for a, _ in ref}
     s = sentences[~sentences["claim_id"].isin(list(repeated))]
     s = s.assign(_pos=[claim_order(c) for c in s["claim_id"]]).sort_values(["article_id", "_pos"])
-    groups = {k: g for k, g in s.groupby(["strategy_id", "article_id"], sort=False)}
+    groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for sid, art, cid, st in zip(s["strategy_id"], s["article_id"], s["claim_id"], s["stance"], strict=True):
+        seq_ids = groups.setdefault((sid, art), ([], []))
+        seq_ids[0].append(st)
+        seq_ids[1].append(cid)
     rows = []
     for sid in ids:
         for art in sorted(set(articles)):
-            g = groups.get((sid, art))
-            seq = list(g["stance"]) if g is not None else []
-            cids = list(g["claim_id"]) if g is not None else []
+            seq, cids = groups.get((sid, art), ([], []))
             verdict = cell_stance(seq)
             if verdict in ("supports", "criticises"):
                 evidence = [c for c, st in zip(cids, seq, strict=True) if st == verdict]

@@ -244,7 +244,8 @@ def _opens_with_anaphor(sentence: str, anaphora: Iterable[str]) -> bool:
 
 def candidates(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None = None,
                stance_lexicon: Mapping[str, Any] | None = None,
-               speakers: Mapping[str, str] | None = None) -> pd.DataFrame:
+               speakers: Mapping[str, str] | None = None,
+               memo: dict[str, list[dict[str, Any]]] | None = None) -> pd.DataFrame:
     """Candidate (sentence, strategy) pairs with the features of their seed hits.
 
     Parameters
@@ -258,6 +259,9 @@ def candidates(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | N
     speakers : mapping, optional
         Claim id -> speaker (:func:`analysis.themes.speaker.attribute`): a sentence that
         continues the previous sentence's quoted speaker carries its topics too.
+    memo : dict, optional
+        Distinct sentence -> its seed hits, kept by the caller across calls (for the same
+        ``strategies`` and ``stance_lexicon``); by default a new one per call.
 
     Returns
     -------
@@ -285,7 +289,7 @@ def candidates(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | N
     lex = stance_lexicon if stance_lexicon is not None else lexicon.stance()
     rows: list[dict[str, Any]] = []
     order = claims.assign(_pos=[claim_order(c) for c in claims["claim_id"]]).sort_values(["article_id", "_pos"])
-    per_text: dict[str, list[dict[str, Any]]] = {}  # the hits of each distinct sentence, found once
+    per_text: dict[str, list[dict[str, Any]]] = memo if memo is not None else {}  # hits per distinct sentence
     for art, group in order.groupby("article_id", sort=True):
         previous: list[dict[str, Any]] = []
         prev_speaker = "author"
