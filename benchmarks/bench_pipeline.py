@@ -45,7 +45,7 @@ PER_DOC = ("prepare", "numbers", "claims")
 CORPUS = ("themes", "conflicts")
 STAGES = PER_DOC + CORPUS
 #: Seconds the corpus-level stages of one run may take before they are stopped.
-CORPUS_LIMIT_S = 45.0
+CORPUS_LIMIT_S = 180.0
 
 
 class TreeRSS:

@@ -45,6 +45,8 @@ def _kind(value: object) -> str:
         return "claims" if "sentence_clean" in value.columns else "numbers"
     if isinstance(value, list):
         return "tokens"
+    if isinstance(value, dict) and "speaker" in value:
+        return "stance"  # the stance coder's per-article preparation
     return type(value).__name__
 
 
@@ -133,14 +135,16 @@ def test_version_changes_with_a_lexicon_file(tmp_path):
 def test_incremental_rebuild_is_byte_identical_to_cold(tmp_path, cache_dir, raw4):
     # warm the cache on four articles, then add the fifth: only its entries are new
     run_stages(STAGES, tmp_path / "before", raw=raw4, cache=RecordingCache())
-    n_first = len(RecordingCache.stored)
-    assert {_kind(v) for _, v in RecordingCache.stored} == {"prepare", "numbers", "claims", "tokens"}
+    assert {_kind(v) for _, v in RecordingCache.stored} == {"prepare", "numbers", "claims", "tokens", "stance"}
     RecordingCache.stored = []
     last = sorted(config.RAW_DIR.glob("*.txt"))[-1]
     shutil.copy(last, raw4 / last.name)
     run_stages(STAGES, tmp_path / "incremental", raw=raw4, cache=RecordingCache())
     recomputed = sorted(_kind(v) for _, v in RecordingCache.stored)
-    assert recomputed == ["claims", "numbers", "prepare", "tokens"], (n_first, recomputed)
+    # the new article's results, and the stance preparation of every article whose claim types changed
+    # (the type classifier is cross-fitted on the reference articles, and the new one is one of them)
+    assert [k for k in recomputed if k != "stance"] == ["claims", "numbers", "prepare", "tokens"], recomputed
+    assert 1 <= recomputed.count("stance") <= 5, recomputed
     # a cold run without any cache, and a warm no-op run, give the same bytes
     run_stages(STAGES, tmp_path / "cold", raw=raw4, cache=False)
     RecordingCache.stored = []
@@ -158,7 +162,7 @@ def test_changed_lexicon_recomputes_exactly_its_dependants(tmp_path, cache_dir, 
     run_stages(names, tmp_path / "a", cache=RecordingCache())
     n_articles = len(list(config.RAW_DIR.glob("*.txt")))
     first = sorted(_kind(v) for _, v in RecordingCache.stored)
-    assert first == sorted(["prepare", "numbers", "claims"] * n_articles + ["tokens"] * n_articles)
+    assert first == sorted(["prepare", "numbers", "claims", "tokens", "stance"] * n_articles)
 
     def rerun_with_changed(const: str, out: str) -> list[str]:
         copy = tmp_path / "lexicon" / Path(getattr(config, const)).name
@@ -179,8 +183,11 @@ def test_changed_lexicon_recomputes_exactly_its_dependants(tmp_path, cache_dir, 
     assert rerun_with_changed("NUMBERS_FILE", "b") == ["claims", "numbers"]
     # the stopwords shape only the topic-model tokens
     assert rerun_with_changed("STOPWORDS_FILE", "c") == ["tokens"]
-    # the boilerplate patterns shape the records, so everything read from them
+    # the boilerplate patterns shape the records, so everything read from them (the stance coder's
+    # preparation is keyed by the sentences themselves, which a comment does not change)
     assert rerun_with_changed("BOILERPLATE_FILE", "d") == ["claims", "numbers", "prepare", "tokens"]
+    # the stance lexicon shapes only the stance coder's preparation
+    assert rerun_with_changed("STANCE_FILE", "e") == ["stance"]
     assert snapshot(tmp_path / "b") == snapshot(tmp_path / "a")
 
 

@@ -101,6 +101,15 @@ def test_cross_fit_uses_every_label_for_unlabelled_rows():
     assert (out["prediction"] != "").all()
 
 
+def test_cross_fit_predicts_in_chunks_alike(monkeypatch):
+    texts, labels, groups = _toy()
+    labels = labels.copy()
+    labels[groups.isin(["c", "d"])] = None
+    whole = classifier.cross_fit(texts, labels, groups, classifier.make_classifier)
+    monkeypatch.setattr(classifier, "PREDICT_CHUNK", 5)  # 12 unlabelled rows: chunks of 5, 5 and 2
+    pd.testing.assert_frame_equal(classifier.cross_fit(texts, labels, groups, classifier.make_classifier), whole)
+
+
 def test_cross_fit_falls_back_when_a_fold_has_one_class():
     texts, labels, groups = _toy()
     labels = pd.Series(["fact"] * len(labels), dtype=object)

@@ -176,3 +176,12 @@ def test_prepare_per_article_in_parallel_and_cached_equals_in_process(gold_claim
         pd.testing.assert_frame_equal(par["candidates"], local["candidates"])
         pd.testing.assert_frame_equal(par["claims"], local["claims"])
     assert len(store.keys()) == claims["article_id"].nunique()
+
+
+def test_stability_refits_on_workers_equal_in_process():
+    docs = TOKENS * 5
+    one = stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1, large=30, sample=24)
+    two = stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1, large=30, sample=24, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    full = stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1, n_jobs=2)  # uncapped protocol too
+    pd.testing.assert_frame_equal(full, stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1))

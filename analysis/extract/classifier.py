@@ -198,6 +198,10 @@ def make_type_classifier(*, random_state: int = config.SEED, C: float = 0.3) -> 
     return Pipeline([("features", feats), ("clf", clf)])
 
 
+#: Rows predicted at a time by :func:`cross_fit` (bounds the memory of a large corpus's feature matrix).
+PREDICT_CHUNK = 20_000
+
+
 def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Callable[[], Any],
               fallback: pd.Series | None = None) -> pd.DataFrame:
     """Leave-one-group-out predictions for the labelled rows, and all-group predictions for the rest.
@@ -255,7 +259,10 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
             continue
         with threadpool_limits(limits=1):  # BLAS threads only slow a fit this small down (by 100x on 2 cores)
             model = make().fit(_rows(X, idx_train), lab[train].astype(str).tolist())
-            pred[test] = list(model.predict(_rows(X, idx_test)))
+            # predicted in chunks: the same labels (every step is row-wise), without the whole corpus's
+            # feature matrix in memory at once
+            pred[test] = [y for a in range(0, len(idx_test), PREDICT_CHUNK)
+                          for y in model.predict(_rows(X, idx_test[a:a + PREDICT_CHUNK]))]
     return pd.DataFrame({"prediction": pred, "fold": fold})
 
 

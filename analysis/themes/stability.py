@@ -32,13 +32,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 from analysis import config
+from analysis.parallel import map_documents
 from analysis.themes.model import N_TOPICS, ThemeModel
 
 __all__ = ["N_RUNS", "DROP_FRACTION", "LARGE_CORPUS", "REFIT_SAMPLE", "REFIT_MAX_ITER", "cosine", "match_topics",
@@ -55,15 +58,30 @@ REFIT_SAMPLE = 4_000
 REFIT_MAX_ITER = 300
 
 
-def _project(model: ThemeModel, terms: np.ndarray) -> np.ndarray:
-    """Express a model's topics over another vocabulary (missing terms -> 0)."""
-    index = {t: j for j, t in enumerate(model.terms_)}
-    out = np.zeros((model.n_topics, len(terms)))
+def _project(components: np.ndarray, model_terms: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """Express a model's topics (``components`` over ``model_terms``) over another vocabulary (missing -> 0)."""
+    index = {t: j for j, t in enumerate(model_terms)}
+    out = np.zeros((components.shape[0], len(terms)))
     for i, t in enumerate(terms):
         j = index.get(t)
         if j is not None:
-            out[:, i] = model.components_[:, j]
+            out[:, i] = components[:, j]
     return out
+
+
+def _refit(spec: tuple[list[list[str]], dict[str, Any], bool]) -> tuple[np.ndarray, np.ndarray]:
+    """One perturbed refit (runs in a worker when mapped): its topics and its vocabulary.
+
+    BLAS runs on one thread, in a worker as in this process, so that the result does not
+    depend on where the refit runs.
+    """
+    sub, params, capped = spec
+    model = ThemeModel(**params)
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        if capped:  # a capped refit may stop before NMF's tolerance: expected, not a problem
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(sub)
+    return model.components_, model.terms_
 
 
 def cosine(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -129,6 +147,9 @@ def topic_stability(
     reference: ThemeModel | None = None,
     large: int = LARGE_CORPUS,
     sample: int = REFIT_SAMPLE,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Refit the topic model on perturbed data and match its topics to the reference.
 
@@ -152,6 +173,9 @@ def topic_stability(
         Above ``large`` documents, every refit uses a random sample of at most ``sample``
         documents, drawn with the run's seed, and at most :data:`REFIT_MAX_ITER` iterations
         (see the module notes); at or below it, the protocol above, unchanged.
+    n_jobs, backend, scheduler
+        The refits are independent: they are mapped over workers
+        (:func:`analysis.parallel.map_documents`); the result is the same whatever these are.
 
     Returns
     -------
@@ -176,7 +200,7 @@ def topic_stability(
     n_keep = len(docs) - int(round(drop * len(docs)))
     if capped:
         n_keep = min(n_keep, sample)
-    rows = []
+    specs, labels = [], []
     for kind in ("drop", "seed", "drop+seed"):
         for run in range(n_runs):
             s = seed + run
@@ -186,17 +210,17 @@ def topic_stability(
                 size = n_keep if "drop" in kind else min(len(docs), sample)
                 keep = np.sort(rng.choice(len(docs), size=size, replace=False))
                 sub = [docs[i] for i in keep]
-            init = "random" if "seed" in kind else ref.init
-            max_iter = min(ref.max_iter, REFIT_MAX_ITER) if capped else ref.max_iter
-            model = ThemeModel(n_topics=ref.n_topics, init=init, random_state=s, min_df=ref.min_df,
-                               max_df=ref.max_df, max_iter=max_iter, tol=ref.tol)
-            with warnings.catch_warnings():
-                if capped:  # a capped refit may stop before NMF's tolerance: expected, not a problem
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(sub)
-            match, cos = match_topics(ref.components_, _project(model, ref.terms_))
-            rows += [{"kind": kind, "run": run, "seed": s, "topic": t, "matched_topic": int(match[t]),
-                      "cosine": round(float(cos[t]), 6)} for t in range(ref.n_topics)]
+            params = {"n_topics": ref.n_topics, "init": "random" if "seed" in kind else ref.init, "random_state": s,
+                      "min_df": ref.min_df, "max_df": ref.max_df, "tol": ref.tol,
+                      "max_iter": min(ref.max_iter, REFIT_MAX_ITER) if capped else ref.max_iter}
+            specs.append((sub, params, capped))
+            labels.append((kind, run, s))
+    refits = map_documents(_refit, specs, n_jobs=n_jobs, backend=backend, scheduler=scheduler)
+    rows = []
+    for (kind, run, s), (components, terms) in zip(labels, refits, strict=True):
+        match, cos = match_topics(ref.components_, _project(components, terms, ref.terms_))
+        rows += [{"kind": kind, "run": run, "seed": s, "topic": t, "matched_topic": int(match[t]),
+                  "cosine": round(float(cos[t]), 6)} for t in range(ref.n_topics)]
     return pd.DataFrame(rows, columns=["kind", "run", "seed", "topic", "matched_topic", "cosine"])
 
 

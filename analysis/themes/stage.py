@@ -122,7 +122,8 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     docs = sentence_tokens(claims, ctx)
     model = ThemeModel(n_topics=N_TOPICS).fit(docs)
     terms = model.top_terms(10)
-    stab = topic_stability(docs, reference=model)
+    parallel = {"n_jobs": ctx.n_jobs, "backend": ctx.backend, "scheduler": ctx.scheduler} if ctx is not None else {}
+    stab = topic_stability(docs, reference=model, **parallel)
     return {
         "themes": terms,
         "theme_stability": stab,

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,13 @@ def _context(flags: Sequence[bool], i: int, width: int = 2) -> float:
 _MEMO: dict[str, Any] = {"lexicons": (), "cues": {}, "hits": {}}
 #: Distinct sentences kept in :data:`_MEMO` before it starts afresh (bounds a worker's memory).
 MEMO_SIZE = 50_000
+
+
+def prep_lexicons() -> tuple[Path, ...]:
+    """The lexicon files :func:`article_prep` reads: the stance lexicon, the codebook, the entities (the
+    speakers' names) and the claim cues (the recommendation cues of :func:`sentence_cues`)."""
+    return (Path(config.STANCE_FILE), Path(config.STRATEGIES_FILE), Path(config.ENTITIES_FILE),
+            Path(config.CUES_FILE))
 
 
 def _memo() -> dict[str, Any]:
@@ -257,8 +265,8 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
         store, keys = None, None
         if ctx.cache is not None:
             store = ctx.cache.store
-            version = ctx.cache.version(article_prep, lexicons=(config.STANCE_FILE, config.STRATEGIES_FILE,
-                                                                config.ENTITIES_FILE))
+            # exactly the lexicons it reads (not the stage's: the sentences' own text is in the key)
+            version = store.version(article_prep, lexicons=prep_lexicons())
             keys = [store.key(version, hashlib.sha256(repr(g).encode("utf-8")).hexdigest(), aid)
                     for aid, g in zip(ids, groups, strict=True)]
         parts = map_documents(article_prep, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
@@ -435,7 +443,7 @@ def stance_of_pairs(prep: Mapping[str, Any], pairs: pd.DataFrame) -> list[str]:
         One stance per row of ``pairs``.
     """
     cand = prep["candidates"]
-    own = cand[~cand["carried"]]
+    own = cand[~cand["carried"] & cand["claim_id"].isin(set(pairs["claim_id"]))]  # only the pairs' sentences
     scope = {(c, s): (_spans(sp), bool(rv)) for c, s, sp, rv in
              zip(own["claim_id"], own["strategy_id"], own["spans"], own["reversed_only"], strict=True)}
     out = []
