@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -120,15 +121,23 @@ def themes(inputs: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """
     claims: pd.DataFrame = inputs["claims"]
     docs = sentence_tokens(claims, ctx)
-    model = ThemeModel(n_topics=N_TOPICS).fit(docs)
-    terms = model.top_terms(10)
     parallel = {"n_jobs": ctx.n_jobs, "backend": ctx.backend, "scheduler": ctx.scheduler} if ctx is not None else {}
-    stab = topic_stability(docs, reference=model, **parallel)
+    # With workers, the stance coder (its per-article preparation runs on them) goes on in a second thread
+    # while this one fits the topic model: the two branches share no state, so the outputs are the same.
+    # With one process (or on Dask), they run one after the other (never two BLAS thread limits at once).
+    overlap = ctx is not None and ctx.n_jobs != 1 and ctx.backend == "loky"
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance") as pool:
+        stance = pool.submit(stance_tables, claims, None, ctx) if overlap else None
+        model = ThemeModel(n_topics=N_TOPICS).fit(docs)
+        terms = model.top_terms(10)
+        stab = topic_stability(docs, reference=model, **parallel)
+        codebook = topic_codebook(model.transform(docs), claims, terms)
+        tables = stance.result() if stance is not None else stance_tables(claims, ctx=ctx)
     return {
         "themes": terms,
         "theme_stability": stab,
-        "topic_codebook": topic_codebook(model.transform(docs), claims, terms),
-        **stance_tables(claims, ctx=ctx),
+        "topic_codebook": codebook,
+        **tables,
         "_n_topics": model.n_topics,
     }
 
