@@ -9,11 +9,11 @@ core, in a fresh subprocess per run (so no cache of one run helps another):
   again wherever asked (three times per sentence), every entity and theme
   tested, and the coder's features recomputed from scratch in the parent
   (:func:`analysis.extract.claims.claims_frame` per article, then
-  :func:`analysis.extract.claims.assign_types`, all inside
+  :func:`analysis.extract.classifier.assign_types`, all inside
   :func:`analysis.extract.exhaustive.exhaustive`);
 * ``fast``: the stage as it runs now (:func:`analysis.extract.claims.document_claims`
   per article, :func:`~analysis.extract.claims.split_features`, then
-  :func:`~analysis.extract.claims.assign_types` with those features).
+  :func:`~analysis.extract.classifier.assign_types` with those features).
 
 Both produce the same table (checked here, and in ``tests/test_claims_fast.py``).
 Two kinds of text: ``resampled`` is :mod:`synth` (the real sentences drawn
@@ -99,7 +99,7 @@ def prepare_corpus(kind: str, mb: float) -> tuple[Path, Path, int]:
 def run_once(raw: Path, out: Path, variant: str) -> dict:
     """One timed run of the claims work (inside a fresh subprocess)."""
     from analysis.corpus.documents import iter_documents
-    from analysis.extract import claims
+    from analysis.extract import claims, classifier
     from analysis.extract.exhaustive import exhaustive
 
     docs = list(iter_documents(processed_dir=out, raw_dir=raw))
@@ -113,12 +113,12 @@ def run_once(raw: Path, out: Path, variant: str) -> dict:
         with exhaustive():
             df = pd.concat([claims.claims_frame([d]) for d in docs], ignore_index=True)
             t1 = time.perf_counter()
-            table = claims.assign_types(df, reference, authors)
+            table = classifier.assign_types(df, reference, authors)
     else:
         frame = pd.concat([claims.document_claims(d) for d in docs], ignore_index=True)
         df, feats = claims.split_features(frame, authors)
         t1 = time.perf_counter()
-        table = claims.assign_types(df, reference, authors, features=feats)
+        table = classifier.assign_types(df, reference, authors, features=feats)
     t2, c2 = time.perf_counter(), time.process_time()
     digest = pd.util.hash_pandas_object(table, index=True).sum()
     return {"per_doc_s": t1 - t0, "total_s": t2 - t0, "cpu_s": c2 - c0, "sentences": len(table), "digest": int(digest),

@@ -254,7 +254,7 @@ def test_claims_stage_is_deterministic_and_matches_the_frame(docs):
     second = extract_stage.claims({}, ctx)
     text = _io.frame_to_csv_text(first["claims"])
     assert text == _io.frame_to_csv_text(second["claims"])
-    expected = claims.assign_types(claims.claims_frame(docs), claims.load_reference(), {})
+    expected = classifier.assign_types(claims.claims_frame(docs), claims.load_reference(), {})
     assert text == _io.frame_to_csv_text(expected)
     summary = extract_stage.claims_summary(first)
     assert summary.startswith("claims: ") and "recommendation" in summary

@@ -39,7 +39,7 @@ PKG_DIR = Path(__file__).resolve().parents[1] / PACKAGE
 
 #: First component under ``analysis`` -> layer.
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(["config", "_io", "lexicon", "catalog", "parallel", "segment", "stage_api", "cache"], 0),
+    **dict.fromkeys(["config", "_io", "lexicon", "catalog", "parallel", "segment", "tokenizer", "stage_api", "cache"], 0),
     "corpus": 1,
     "extract": 2,
     "themes": 3,

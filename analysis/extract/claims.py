@@ -12,15 +12,17 @@ sentence order, with
 
 :func:`claims_frame` types each sentence by the manual's decision order
 (:func:`analysis.extract.rules.code_article`).  The ``claims`` stage then
-replaces that type with the cross-fitted coder's (:func:`assign_types`): the
-classifier of :mod:`analysis.extract.classifier`, trained on the reference
-coding (:func:`load_reference`) leave one article out.
+replaces that type with the cross-fitted coder's
+(:func:`analysis.extract.classifier.assign_types`): the classifier of
+:mod:`analysis.extract.classifier`, trained on the reference coding
+(:func:`load_reference`) leave one article out.
 
 The stage computes everything that depends on one article alone once, in the
 per-document step (:func:`document_claims`: the rows plus the coder's features
-of :func:`analysis.extract.classifier.type_features`), and hands the features
-to :func:`assign_types` (:func:`split_features`), so the parent process only
-fits the classifier.  The per-document step is pure and depends on the
+of :func:`analysis.extract.type_features.type_features`), and hands the features
+to :func:`~analysis.extract.classifier.assign_types` (:func:`split_features`), so
+the parent process only fits the classifier.  This module does not import the
+classifier (scikit-learn), so the per-document workers never load it.  The per-document step is pure and depends on the
 article's raw file and on ``cues.yaml``, ``entities.yaml``, ``strategies.yaml``,
 ``numbers.yaml`` and ``userdict.txt`` (jieba's part-of-speech tags).
 
@@ -51,14 +53,12 @@ from analysis.extract.ids import claim_id
 from analysis.extract.rules import code_article
 from analysis.extract.sentences import document_sentences
 from analysis.extract.tagging import find_entities, find_themes, load_entities, load_strategies
-from analysis.extract.type_features import article_features, type_features
+from analysis.extract.type_features import article_features
 
 # Note: TYPES stays importable from here (analysis.checks.evaluation, tests); its home is
-# analysis.extract.cues.  The classifier (scikit-learn) is imported where the types are
-# assigned, in the parent process, so that the per-document workers never load it.
+# analysis.extract.cues.
 
-__all__ = ["CLAIM_COLUMNS", "FEATURE_COLUMNS", "claims_frame", "document_claims", "split_features", "load_gold", "attach_gold", "load_reference", "reference_labels",
-           "assign_types"]
+__all__ = ["CLAIM_COLUMNS", "FEATURE_COLUMNS", "claims_frame", "document_claims", "split_features", "load_gold", "attach_gold", "load_reference", "reference_labels"]
 
 #: Columns of ``claims.csv``, in order.
 CLAIM_COLUMNS = [
@@ -99,7 +99,7 @@ def document_claims(doc: Document) -> pd.DataFrame:
 
     The per-document step of the ``claims`` stage: everything that depends on
     one article alone is computed here, once (the rules, the cue hits, the
-    part-of-speech tags, the figures), so that :func:`assign_types` does not
+    part-of-speech tags, the figures), so that :func:`~analysis.extract.classifier.assign_types` does not
     recompute it.
 
     Parameters
@@ -200,7 +200,7 @@ def split_features(frame: pd.DataFrame, authors: Mapping[str, str] | None = None
     frame : pandas.DataFrame
         Concatenated :func:`document_claims` outputs.
     authors : mapping, optional
-        ``{article_id: author}``, as given to :func:`assign_types`.
+        ``{article_id: author}``, as given to :func:`~analysis.extract.classifier.assign_types`.
 
     Returns
     -------
@@ -326,39 +326,3 @@ def reference_labels(claims: pd.DataFrame, reference: pd.DataFrame, column: str 
     lookup = dict(zip(ref.index, ref.to_numpy(), strict=True))  # a dict: Series.get on a MultiIndex is slow
     keys = zip(*(claims[k].astype(str) for k in GOLD_KEYS), strict=True)
     return pd.Series([lookup.get(k) for k in keys], index=claims.index, dtype=object)
-
-
-def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None,
-                 features: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Cross-fitted claim types: each coded article typed by the model trained without it.
-
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        :func:`claims_frame` output (rule types).
-    reference : pandas.DataFrame
-        :func:`load_reference` output.
-    authors : mapping, optional
-        ``{article_id: author}``.
-    features : pandas.DataFrame, optional
-        :func:`~analysis.extract.classifier.type_features` of ``claims``,
-        already computed (:func:`split_features`); default: computed here.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy of ``claims`` whose ``type`` is the coder's
-        (:func:`analysis.extract.classifier.make_type_classifier` through
-        :func:`analysis.extract.classifier.cross_fit`); the rule type is kept
-        where a fold has too few labels to fit.
-    """
-    out = claims.copy()
-    if out.empty:
-        return out
-    feats = type_features(out, authors) if features is None else features
-    from analysis.extract.classifier import cross_fit, make_type_classifier
-
-    fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
-                    make_type_classifier, fallback=feats["rule_type"])
-    out["type"] = fit["prediction"].to_numpy()
-    return out

@@ -30,7 +30,7 @@ by hand with the whole corpus in view (see :mod:`analysis.extract.rules`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +48,11 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from analysis import config, lexicon
+from analysis.extract.claims import reference_labels
 from analysis.extract.cues import criticism_cues, cue_hits
 from analysis.extract.type_features import FEATURE_WORDS, article_features, type_features
 
-__all__ = ["CueFeatures", "make_classifier", "type_features", "article_features", "make_type_classifier",
+__all__ = ["CueFeatures", "assign_types", "make_classifier", "type_features", "article_features", "make_type_classifier",
            "cross_fit", "FEATURE_WORDS"]
 
 
@@ -270,3 +271,36 @@ def _rows(X: Any, idx: np.ndarray) -> Any:
     if isinstance(X, pd.DataFrame):
         return X.iloc[idx].reset_index(drop=True)
     return [X[i] for i in idx]
+
+
+def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None,
+                 features: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cross-fitted claim types: each coded article typed by the model trained without it.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        :func:`analysis.extract.claims.claims_frame` output (rule types).
+    reference : pandas.DataFrame
+        :func:`analysis.extract.claims.load_reference` output.
+    authors : mapping, optional
+        ``{article_id: author}``.
+    features : pandas.DataFrame, optional
+        :func:`~analysis.extract.type_features.type_features` of ``claims``,
+        already computed (:func:`analysis.extract.claims.split_features`); default: computed here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``claims`` whose ``type`` is the coder's
+        (:func:`make_type_classifier` through :func:`cross_fit`); the rule type is kept
+        where a fold has too few labels to fit.
+    """
+    out = claims.copy()
+    if out.empty:
+        return out
+    feats = type_features(out, authors) if features is None else features
+    fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
+                    make_type_classifier, fallback=feats["rule_type"])
+    out["type"] = fit["prediction"].to_numpy()
+    return out

@@ -12,15 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.corpus.document import Document
 from analysis.corpus.documents import map_articles
 from analysis.extract.claims import (
     CLAIM_COLUMNS,
-    assign_types,
     document_claims,
     load_reference,
     split_features,
 )
+from analysis.extract.classifier import assign_types
 from analysis.extract.cues import TYPES
 from analysis.extract.figures import combine_frames, extract_numbers
 from analysis.stage_api import Context
@@ -66,16 +65,10 @@ def numbers_summary(out: Mapping[str, Any]) -> str:
     return f"numbers: {len(out['numbers'])} figures in {out.get('_n_articles', 0)} articles"
 
 
-def _claims_one(doc: Document) -> pd.DataFrame:
-    # module-level so that it pickles for joblib / Dask workers; the claims rows plus the coder's
-    # features of the article (analysis.extract.claims.document_claims), split off in `claims`
-    return document_claims(doc)
-
-
 def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     """Split every prepared article into sentences and type each claim.
 
-    The types are the cross-fitted coder's (:func:`analysis.extract.claims.assign_types`):
+    The types are the cross-fitted coder's (:func:`analysis.extract.classifier.assign_types`):
     a sentence of an article in the reference coding is typed by the model
     trained on the other coded articles, any other sentence by the model
     trained on all of them.
@@ -96,7 +89,9 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     ValueError
         If the articles hold no sentence at all.
     """
-    frames = _map(_claims_one, ctx)
+    # the claims rows plus the coder's features of each article, split off below; document_claims lives
+    # in a module without the classifier, so the workers that unpickle it never import scikit-learn
+    frames = _map(document_claims, ctx)
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CLAIM_COLUMNS)
     if df.empty:
         raise ValueError("no sentences found in the prepared articles")
