@@ -7,6 +7,12 @@ article, so the corpus loader's duplicate checks (same bytes, same clean
 text, repeated paragraphs) do not reject them, and every file stays far
 below the 5 MB per-article limit.
 
+:func:`write_corpus` also copies the five real articles in (``reference=True``,
+the default), so that the two learned coders (the claim types and the stance
+tagger) are fitted on their reference coding and predict every synthetic
+sentence, as on a real archive; without them both fall back to their rules
+and the benchmarks would not measure the predictions.
+
 Run: ``python benchmarks/synth.py OUT_DIR SIZE_MB``.
 """
 
@@ -65,12 +71,21 @@ def synth_texts(size_mb: float, *, seed: int = config.SEED, article_kb: int = 20
         k += 1
 
 
-def write_corpus(out_dir: Path, size_mb: float, *, seed: int = config.SEED) -> tuple[int, int]:
-    """Write a synthetic raw corpus; return ``(n_files, n_bytes)``."""
+def write_corpus(out_dir: Path, size_mb: float, *, seed: int = config.SEED,
+                 reference: bool = True) -> tuple[int, int]:
+    """Write a synthetic raw corpus; return ``(n_files, n_bytes)``.
+
+    With ``reference`` the five real articles (``data/raw``) come first, and count towards ``size_mb``.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     n = nbytes = 0
-    for name, text in synth_texts(size_mb, seed=seed):
+    if reference:
+        for path in sorted(Path(config.RAW_DIR).glob("*.txt")):
+            data = path.read_bytes()
+            (out_dir / path.name).write_bytes(data)
+            n, nbytes = n + 1, nbytes + len(data)
+    for name, text in synth_texts(max(size_mb - nbytes / 1e6, 1e-3), seed=seed):
         data = text.encode("utf-8")
         (out_dir / name).write_bytes(data)
         n, nbytes = n + 1, nbytes + len(data)
