@@ -258,3 +258,13 @@ def test_kappa_matches_sklearn_and_its_interval_brackets_it():
     assert agreement.kappa(["x"] * 4, ["x"] * 4)[1] == 1.0
     with pytest.raises(ValueError, match="same length"):
         agreement.kappa(["x"], ["x", "y"])
+
+
+def test_cross_fit_on_workers_equals_in_process(monkeypatch):
+    texts, labels, groups = _toy()
+    labels = labels.copy()
+    labels[groups.isin(["c", "d"])] = None
+    here = classifier.cross_fit(texts, labels, groups, classifier.make_classifier)
+    monkeypatch.setattr(classifier, "PREDICT_CHUNK", 2)  # 12 unlabelled rows: six chunks, on two workers
+    there = classifier.cross_fit(texts, labels, groups, classifier.make_classifier, n_jobs=2)
+    pd.testing.assert_frame_equal(there, here)

@@ -30,6 +30,7 @@ by hand with the whole corpus in view (see :mod:`analysis.extract.rules`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from analysis import config, lexicon
 from analysis.extract.claims import reference_labels
 from analysis.extract.cues import criticism_cues, cue_hits
 from analysis.extract.type_features import FEATURE_WORDS, article_features, type_features
+from analysis.parallel import map_documents
 
 __all__ = ["CueFeatures", "assign_types", "make_classifier", "type_features", "article_features", "make_type_classifier",
            "cross_fit", "FEATURE_WORDS"]
@@ -203,8 +205,15 @@ def make_type_classifier(*, random_state: int = config.SEED, C: float = 0.3) -> 
 PREDICT_CHUNK = 20_000
 
 
+def _predict_rows(rows: Any, model: Any) -> list[str]:
+    """A fitted model's labels of some rows, with one BLAS thread (the same result in a worker as here)."""
+    with threadpool_limits(limits=1):
+        return list(model.predict(rows))
+
+
 def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Callable[[], Any],
-              fallback: pd.Series | None = None) -> pd.DataFrame:
+              fallback: pd.Series | None = None, *, n_jobs: int = 1, backend: str = "loky",
+              scheduler: str | None = None) -> pd.DataFrame:
     """Leave-one-group-out predictions for the labelled rows, and all-group predictions for the rest.
 
     A labelled row of group :math:`g` is predicted by a model fit on the
@@ -226,6 +235,10 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
         Used for the rows of a fold whose training set has fewer than two
         classes (for example when only one article is labelled); default ``None``
         raises instead.
+    n_jobs, backend, scheduler
+        The predictions, :data:`PREDICT_CHUNK` rows at a time, are mapped over
+        workers (:func:`analysis.parallel.map_documents`); the result is the
+        same whatever these are.
 
     Returns
     -------
@@ -260,10 +273,12 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
             continue
         with threadpool_limits(limits=1):  # BLAS threads only slow a fit this small down (by 100x on 2 cores)
             model = make().fit(_rows(X, idx_train), lab[train].astype(str).tolist())
-            # predicted in chunks: the same labels (every step is row-wise), without the whole corpus's
-            # feature matrix in memory at once
-            pred[test] = [y for a in range(0, len(idx_test), PREDICT_CHUNK)
-                          for y in model.predict(_rows(X, idx_test[a:a + PREDICT_CHUNK]))]
+        # predicted in chunks (every step is row-wise, so the labels are the same), on the workers, and
+        # without the whole corpus's feature matrix in memory at once
+        chunks = [_rows(X, idx_test[a:a + PREDICT_CHUNK]) for a in range(0, len(idx_test), PREDICT_CHUNK)]
+        done = map_documents(functools.partial(_predict_rows, model=model), chunks, n_jobs=n_jobs,
+                             backend=backend, scheduler=scheduler)
+        pred[test] = [y for labels_ in done for y in labels_]
     return pd.DataFrame({"prediction": pred, "fold": fold})
 
 
@@ -274,7 +289,8 @@ def _rows(X: Any, idx: np.ndarray) -> Any:
 
 
 def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None,
-                 features: pd.DataFrame | None = None) -> pd.DataFrame:
+                 features: pd.DataFrame | None = None, *, n_jobs: int = 1, backend: str = "loky",
+                 scheduler: str | None = None) -> pd.DataFrame:
     """Cross-fitted claim types: each coded article typed by the model trained without it.
 
     Parameters
@@ -288,6 +304,8 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
     features : pandas.DataFrame, optional
         :func:`~analysis.extract.type_features.type_features` of ``claims``,
         already computed (:func:`analysis.extract.claims.split_features`); default: computed here.
+    n_jobs, backend, scheduler
+        Where the predictions run (:func:`cross_fit`); the types are the same whatever these are.
 
     Returns
     -------
@@ -301,6 +319,7 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
         return out
     feats = type_features(out, authors) if features is None else features
     fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
-                    make_type_classifier, fallback=feats["rule_type"])
+                    make_type_classifier, fallback=feats["rule_type"], n_jobs=n_jobs, backend=backend,
+                    scheduler=scheduler)
     out["type"] = fit["prediction"].to_numpy()
     return out

@@ -98,7 +98,8 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     corpus = inputs.get("corpus")
     authors = dict(zip(corpus["article_id"], corpus["author"].fillna(""), strict=True)) if corpus is not None else {}
     df, feats = split_features(df, authors)  # feats is None if it must be recomputed
-    return {"claims": assign_types(df, load_reference(), authors, features=feats)}
+    return {"claims": assign_types(df, load_reference(), authors, features=feats, n_jobs=ctx.n_jobs,
+                                   backend=ctx.backend, scheduler=ctx.scheduler)}
 
 
 def claims_summary(out: Mapping[str, Any]) -> str:
