@@ -49,13 +49,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis import config, segment
+from analysis._io import atomic_write_bytes
 
 __all__ = ["CACHE_FORMAT", "DocumentCache", "code_version", "module_closure", "file_sha256", "activate",
            "current", "func_module"]
@@ -311,17 +311,7 @@ class DocumentCache:
             return
         payload = pickle.dumps(value, protocol=5)
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
-        p = self.path(key)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{key[:8]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, p)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write_bytes(self.path(key), data)
 
     def keys(self) -> list[str]:
         """The keys of every entry, sorted (for tests and reports)."""

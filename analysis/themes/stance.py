@@ -115,9 +115,8 @@ def _article_repeats(rows: Sequence[tuple[str, str]], similarity: float, out: di
     """
     grams = [_bigrams(text) for _, text in rows]
     if similarity <= 0:  # everything is similar enough: the first sentence is the one repeated
-        for i in range(1, len(rows)):
-            first = rows[0][0]
-            out[rows[i][0]] = out.get(first, first)
+        for cid, _ in rows[1:]:
+            out[cid] = rows[0][0]  # the first sentence is never itself a repeat
         return
     freq: dict[str, int] = {}
     for gs in grams:
