@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import catalog, lexicon
-from analysis.themes import speaker, stance, stance_cues, stance_model, stance_scores, targets
+from analysis.themes import speaker, stance, stance_cues, stance_model, stance_prep, stance_scores, targets
 from analysis.themes.stage import stance_tables
 
 # -- fixtures -------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def claims() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def prep(claims):
-    return stance_model.prepare(claims)
+    return stance_prep.prepare(claims)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from analysis import lexicon
 from analysis.extract.exhaustive import exhaustive
 from analysis.segment import content_tokens
-from analysis.themes import stability, stance, stance_cues, stance_model, targets
+from analysis.themes import stability, stance, stance_cues, stance_prep, targets
 from analysis.themes.model import ThemeModel
 from analysis.themes.stance import _bigrams
 from analysis.themes.targets import claim_order
@@ -120,7 +120,7 @@ def test_candidates_of_a_repeated_sentence_are_found_alike(gold_claims):
 
 
 def test_prepared_cues_equal_the_cues_of_each_sentence(gold_claims):
-    prep = stance_model.prepare(_doubled(gold_claims))
+    prep = stance_prep.prepare(_doubled(gold_claims))
     for cid, text in prep["text"].items():
         assert prep["info"][cid] == stance_cues.sentence_cues(text)
 
@@ -164,12 +164,12 @@ def test_prepare_per_article_in_parallel_and_cached_equals_in_process(gold_claim
     from analysis.stage_api import Context
 
     claims = _doubled(gold_claims)
-    local = stance_model.prepare(claims)
+    local = stance_prep.prepare(claims)
     store = DocumentCache(tmp_path / "cache")
     ctx = Context(processed_dir=tmp_path, raw_dir=config.RAW_DIR, book_dir=tmp_path, n_jobs=2,
                   cache=store.scoped(()))
     for _ in range(2):  # computed on two workers and stored, then read back from the cache
-        par = stance_model.prepare(claims, ctx=ctx)
+        par = stance_prep.prepare(claims, ctx=ctx)
         assert set(par) == set(local)
         for key in ("text", "type", "heading", "speaker", "info", "context", "repeats"):
             assert par[key] == local[key], key

@@ -26,7 +26,8 @@ from analysis.themes.codebook import topic_codebook
 from analysis.themes.model import N_TOPICS, ThemeModel, topic_tokens
 from analysis.themes.stability import stability_score, topic_stability
 from analysis.themes.stance import STANCES, sentence_table, strategy_stance
-from analysis.themes.stance_model import cross_fit, prepare, reference_pairs, stance_of_pairs
+from analysis.themes.stance_model import cross_fit, reference_pairs, stance_of_pairs
+from analysis.themes.stance_prep import prepare
 from analysis.themes.stance_scores import stance_scores
 
 __all__ = ["themes", "themes_summary", "stance_tables"]
@@ -44,7 +45,7 @@ def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None,
         :func:`analysis.lexicon.coding` output (default: the reference).
     ctx : analysis.stage_api.Context, optional
         Its parallel settings and cache, for the per-article preparation
-        (:func:`~analysis.themes.stance_model.prepare`); ``None`` computes it in this process.
+        (:func:`~analysis.themes.stance_prep.prepare`); ``None`` computes it in this process.
 
     Returns
     -------
