@@ -57,14 +57,14 @@ from typing import Any
 from analysis import config, segment
 from analysis._io import atomic_write_bytes
 
-__all__ = ["CACHE_FORMAT", "DocumentCache", "code_version", "module_closure", "file_sha256", "activate",
-           "current", "func_module"]
+__all__ = ["CACHE_FORMAT", "DocumentCache", "code_version", "module_closure", "file_sha256", "content_sha256",
+           "activate", "current", "func_module"]
 
 #: Bumped when the entry layout or the key recipe changes (invalidates every entry).
 CACHE_FORMAT = 1
 _MAGIC = b"analysis-cache 1\n"
 #: Libraries whose version shapes per-document results.
-_LIBRARIES = ("jieba", "rjieba", "pandas", "numpy")
+_LIBRARIES = ("jieba", "rjieba", "pandas", "numpy", "scipy", "scikit-learn")
 
 
 def file_sha256(path: Path | str) -> str:
@@ -84,6 +84,23 @@ def file_sha256(path: Path | str) -> str:
         return hashlib.sha256(p.read_bytes()).hexdigest()
     except FileNotFoundError:
         return "missing"
+
+
+def content_sha256(value: Any) -> str:
+    """The SHA-256 of a value's pickle, hex: the content key of an input that is not a file.
+
+    Parameters
+    ----------
+    value : object
+        Plain data (lists, tuples, dicts, strings, numbers), built the same way each run: equal
+        values then pickle to the same bytes.  (A value that pickles differently only misses the
+        cache; it never reads another value's entry.)
+
+    Returns
+    -------
+    str
+    """
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
 
 
 def _module_file(name: str) -> Path | None:

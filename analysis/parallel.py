@@ -60,7 +60,7 @@ from analysis import config, segment
 if TYPE_CHECKING:
     from analysis.cache import DocumentCache
 
-__all__ = ["BACKENDS", "map_documents", "check_parallel_args"]
+__all__ = ["BACKENDS", "map_documents", "map_batches", "check_parallel_args"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -280,3 +280,78 @@ def map_documents(
             yield hits.pop(i) if i in hits else next(computed)
 
     return list(wrap(merged()))
+
+
+def map_batches(
+    func: Callable[[list[T]], list[R]],
+    groups: Sequence[Sequence[T]],
+    *,
+    batch: int,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    cache: DocumentCache | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[list[R]]:
+    """Apply a row-wise batch function to groups of rows, cached group by group.
+
+    For work that is cheap per row but costly per call (a fitted model's ``predict``): the
+    groups still to compute are packed, in order, into batches of about ``batch`` rows, the
+    batches are mapped over the workers (:func:`map_documents`), and each group's slice of the
+    result is cached under its own key (stored by this process).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(rows) -> results``, one result per row, each depending on its row only; a
+        module-level function or a :func:`functools.partial` of one.
+    groups : sequence of sequence
+        The rows, in groups (for example one per article).
+    batch : int
+        Rows per call (a group larger than that is one call).
+    n_jobs, backend, scheduler
+        As in :func:`map_documents`.
+    cache : analysis.cache.DocumentCache, optional
+        Where each group's results are looked up and stored; needs ``keys``.
+    keys : sequence of str, optional
+        One key per group, covering ``func`` and the group's rows.
+
+    Returns
+    -------
+    list of list
+        ``[func(list(g)) for g in groups]``, whatever the batching, workers and cache.
+
+    Raises
+    ------
+    ValueError
+        If ``batch`` is not positive or ``keys`` does not match ``groups``.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    use = cache is not None and keys is not None and cache.enabled
+    if use and len(keys) != len(groups):  # type: ignore[arg-type]
+        raise ValueError(f"{len(keys)} cache keys for {len(groups)} groups")  # type: ignore[arg-type]
+    out: list[list[R] | None] = [None] * len(groups)
+    if use:
+        for i, key in enumerate(keys):  # type: ignore[union-attr]
+            found, value = cache.load(key)  # type: ignore[union-attr]
+            if found:
+                out[i] = value
+    plan: list[list[int]] = []
+    rows = 0
+    for i in (i for i, v in enumerate(out) if v is None):
+        if not plan or rows + len(groups[i]) > batch:
+            plan.append([])
+            rows = 0
+        plan[-1].append(i)
+        rows += len(groups[i])
+    done = map_documents(func, [[x for i in b for x in groups[i]] for b in plan], n_jobs=n_jobs, backend=backend,
+                         scheduler=scheduler)
+    for b, res in zip(plan, done, strict=True):
+        at = 0
+        for i in b:
+            out[i] = list(res[at:at + len(groups[i])])
+            at += len(groups[i])
+            if use:
+                cache.store(keys[i], out[i])  # type: ignore[index,union-attr]
+    return out  # type: ignore[return-value]

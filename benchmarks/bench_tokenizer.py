@@ -22,7 +22,7 @@ from analysis.corpus.documents import iter_documents
 from analysis.segment import get_tokenizer, segmenter_name, tokenize
 
 
-def main(target_chars: int = 1_000_000, repeat: int = 5) -> pd.DataFrame:
+def main(target_chars: int = 1_000_000, repeat: int = 3) -> pd.DataFrame:
     jieba.setLogLevel(logging.WARNING)
     corpus = "\n".join(d.text for d in iter_documents())
     text = corpus * max(1, target_chars // len(corpus))

@@ -44,7 +44,8 @@ def _kind(value: object) -> str:
     if isinstance(value, pd.DataFrame):
         return "claims" if "sentence_clean" in value.columns else "numbers"
     if isinstance(value, list):
-        return "tokens"
+        # the topic model's tokens (a list per sentence), or the claim coder's types (a str per sentence)
+        return "types" if value and all(isinstance(v, str) for v in value) else "tokens"
     if isinstance(value, dict) and "speaker" in value:
         return "stance"  # the stance coder's per-article preparation
     return type(value).__name__
@@ -135,15 +136,18 @@ def test_version_changes_with_a_lexicon_file(tmp_path):
 def test_incremental_rebuild_is_byte_identical_to_cold(tmp_path, cache_dir, raw4):
     # warm the cache on four articles, then add the fifth: only its entries are new
     run_stages(STAGES, tmp_path / "before", raw=raw4, cache=RecordingCache())
-    assert {_kind(v) for _, v in RecordingCache.stored} == {"prepare", "numbers", "claims", "tokens", "stance"}
+    assert {_kind(v) for _, v in RecordingCache.stored} == {"prepare", "numbers", "claims", "types", "tokens",
+                                                            "stance"}
     RecordingCache.stored = []
     last = sorted(config.RAW_DIR.glob("*.txt"))[-1]
     shutil.copy(last, raw4 / last.name)
     run_stages(STAGES, tmp_path / "incremental", raw=raw4, cache=RecordingCache())
     recomputed = sorted(_kind(v) for _, v in RecordingCache.stored)
-    # the new article's results, and the stance preparation of every article whose claim types changed
-    # (the type classifier is cross-fitted on the reference articles, and the new one is one of them)
-    assert [k for k in recomputed if k != "stance"] == ["claims", "numbers", "prepare", "tokens"], recomputed
+    # the new article's results, the types of every article whose fold's training data changed (the type
+    # classifier is cross-fitted on the reference articles, and the new one is one of them), and the stance
+    # preparation of every article whose claim types changed
+    assert [k for k in recomputed if k not in ("stance", "types")] == ["claims", "numbers", "prepare", "tokens"]
+    assert 1 <= recomputed.count("types") <= 5, recomputed
     assert 1 <= recomputed.count("stance") <= 5, recomputed
     # a cold run without any cache, and a warm no-op run, give the same bytes
     run_stages(STAGES, tmp_path / "cold", raw=raw4, cache=False)
@@ -162,7 +166,7 @@ def test_changed_lexicon_recomputes_exactly_its_dependants(tmp_path, cache_dir, 
     run_stages(names, tmp_path / "a", cache=RecordingCache())
     n_articles = len(list(config.RAW_DIR.glob("*.txt")))
     first = sorted(_kind(v) for _, v in RecordingCache.stored)
-    assert first == sorted(["prepare", "numbers", "claims", "tokens", "stance"] * n_articles)
+    assert first == sorted(["prepare", "numbers", "claims", "types", "tokens", "stance"] * n_articles)
 
     def rerun_with_changed(const: str, out: str) -> list[str]:
         copy = tmp_path / "lexicon" / Path(getattr(config, const)).name

@@ -268,3 +268,32 @@ def test_cross_fit_on_workers_equals_in_process(monkeypatch):
     monkeypatch.setattr(classifier, "PREDICT_CHUNK", 2)  # 12 unlabelled rows: six chunks, on two workers
     there = classifier.cross_fit(texts, labels, groups, classifier.make_classifier, n_jobs=2)
     pd.testing.assert_frame_equal(there, here)
+
+
+def test_cross_fit_caches_each_groups_predictions(tmp_path, monkeypatch):
+    from analysis.cache import DocumentCache
+
+    texts, labels, groups = _toy()
+    labels = labels.copy()
+    labels[groups.isin(["c", "d"])] = None
+    plain = classifier.cross_fit(texts, labels, groups, classifier.make_classifier)
+    store = DocumentCache(tmp_path / "c")
+    first = classifier.cross_fit(texts, labels, groups, classifier.make_classifier, cache=store)
+    pd.testing.assert_frame_equal(first, plain)
+    n_groups = groups.nunique()
+    assert len(store.keys()) == n_groups  # one entry per group (and fold)
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a fold was fitted although all its predictions were cached")
+
+    with monkeypatch.context() as m:
+        m.setattr(classifier._LazyFit, "fitted", no_fit)
+        again = classifier.cross_fit(texts, labels, groups, classifier.make_classifier, cache=store)
+    pd.testing.assert_frame_equal(again, plain)
+    # another label in one training fold: that fold's model is another, so its groups are predicted afresh
+    changed = labels.copy()
+    changed.iloc[0] = "causal"  # a row of group a
+    expected = classifier.cross_fit(texts, changed, groups, classifier.make_classifier)
+    pd.testing.assert_frame_equal(
+        classifier.cross_fit(texts, changed, groups, classifier.make_classifier, cache=store), expected)
+    assert len(store.keys()) > n_groups

@@ -193,3 +193,27 @@ def test_chunked_pool_keeps_order_and_reuses_its_workers():
 
 def _pid(_: object) -> int:
     return os.getpid()
+
+
+def _doubled(rows: list[int]) -> list[int]:
+    return [2 * r for r in rows]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_map_batches_packs_groups_and_caches_each(tmp_path, n_jobs):
+    from analysis.cache import DocumentCache
+    from analysis.parallel import map_batches
+
+    groups = [[1, 2, 3], [], [4], list(range(10, 22)), [5, 6]]
+    expected = [_doubled(g) for g in groups]
+    assert map_batches(_doubled, groups, batch=4, n_jobs=n_jobs) == expected
+    store = DocumentCache(tmp_path / "c")
+    keys = [store.key("v", str(i)) for i in range(len(groups))]
+    assert map_batches(_doubled, groups, batch=4, n_jobs=n_jobs, cache=store, keys=keys) == expected
+    assert store.keys() == sorted(keys)
+    # the cached values are read back, not recomputed
+    assert map_batches(operator.neg, groups, batch=4, cache=store, keys=keys) == expected
+    with pytest.raises(ValueError, match="batch"):
+        map_batches(_doubled, groups, batch=0)
+    with pytest.raises(ValueError, match="cache keys"):
+        map_batches(_doubled, groups, batch=4, cache=store, keys=keys[:2])

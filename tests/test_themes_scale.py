@@ -185,3 +185,39 @@ def test_stability_refits_on_workers_equal_in_process():
     pd.testing.assert_frame_equal(one, two)
     full = stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1, n_jobs=2)  # uncapped protocol too
     pd.testing.assert_frame_equal(full, stability.topic_stability(docs, n_topics=3, n_runs=3, seed=1))
+
+
+def test_stance_of_articles_outside_the_reference_cached_equals_computed(gold_claims, tmp_path, monkeypatch):
+    from analysis import config
+    from analysis.cache import DocumentCache
+    from analysis.stage_api import Context
+    from analysis.themes import stance_model
+
+    claims = _doubled(gold_claims)  # the copies are outside the reference: coded by the tagger fit on all of it
+    reference = lexicon.coding("reference")
+    expected = stance_model.cross_fit(claims, reference)
+    assert (expected["fold"] == "all").any()
+    store = DocumentCache(tmp_path / "cache")
+    ctx = Context(processed_dir=tmp_path, raw_dir=config.RAW_DIR, book_dir=tmp_path, n_jobs=1,
+                  cache=store.scoped(()))
+    prep = stance_prep.prepare(claims, ctx=ctx)
+    before = set(store.keys())
+    pd.testing.assert_frame_equal(stance_model.cross_fit(claims, reference, prep=prep, cache=store), expected)
+    stored = set(store.keys()) - before
+    assert len(stored) == claims.loc[claims["article_id"].str.startswith("zz_"), "article_id"].nunique()
+    calls: list[list[str]] = []
+    real = stance_model.fit_predict
+
+    def spy(prep_, gold, train, test, **kw):
+        calls.append(sorted(test))
+        return real(prep_, gold, train, test, **kw)
+
+    monkeypatch.setattr(stance_model, "fit_predict", spy)
+    again = stance_model.cross_fit(claims, reference, prep=prep, cache=store)
+    pd.testing.assert_frame_equal(again, expected)
+    assert all(not any(a.startswith("zz_") for a in test) for test in calls)  # the copies came from the cache
+    # another reference coding: another tagger, so the copies are coded afresh
+    changed = {**reference, "sentences": reference["sentences"][1:]}
+    calls.clear()
+    stance_model.cross_fit(claims, changed, prep=prep, cache=store)
+    assert any(any(a.startswith("zz_") for a in test) for test in calls)

@@ -49,10 +49,11 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from analysis import config, lexicon
+from analysis.cache import DocumentCache, content_sha256
 from analysis.extract.claims import reference_labels
 from analysis.extract.cues import criticism_cues, cue_hits
 from analysis.extract.type_features import FEATURE_WORDS, article_features, type_features
-from analysis.parallel import map_documents
+from analysis.parallel import map_batches
 
 __all__ = ["CueFeatures", "assign_types", "make_classifier", "type_features", "article_features", "make_type_classifier",
            "cross_fit", "FEATURE_WORDS"]
@@ -205,15 +206,16 @@ def make_type_classifier(*, random_state: int = config.SEED, C: float = 0.3) -> 
 PREDICT_CHUNK = 20_000
 
 
-def _predict_rows(rows: Any, model: Any) -> list[str]:
-    """A fitted model's labels of some rows, with one BLAS thread (the same result in a worker as here)."""
+def _predict_rows(rows: list[Any], model: Any, columns: list[str] | None = None) -> list[str]:
+    """A fitted model's labels of some rows (tuples of ``columns``' values when it takes a frame), with one BLAS
+    thread (the same result in a worker as here)."""
     with threadpool_limits(limits=1):
-        return list(model.predict(rows))
+        return [str(y) for y in model.predict(pd.DataFrame(rows, columns=columns) if columns is not None else rows)]
 
 
 def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Callable[[], Any],
               fallback: pd.Series | None = None, *, n_jobs: int = 1, backend: str = "loky",
-              scheduler: str | None = None) -> pd.DataFrame:
+              scheduler: str | None = None, cache: DocumentCache | None = None) -> pd.DataFrame:
     """Leave-one-group-out predictions for the labelled rows, and all-group predictions for the rest.
 
     A labelled row of group :math:`g` is predicted by a model fit on the
@@ -237,8 +239,13 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
         raises instead.
     n_jobs, backend, scheduler
         The predictions, :data:`PREDICT_CHUNK` rows at a time, are mapped over
-        workers (:func:`analysis.parallel.map_documents`); the result is the
+        workers (:func:`analysis.parallel.map_batches`); the result is the
         same whatever these are.
+    cache : analysis.cache.DocumentCache, optional
+        Where each group's predictions of a fold are cached, keyed by ``make``'s code, the
+        fold's training rows and labels, and the group's rows: a rerun whose training data are
+        unchanged neither refits that fold's model nor predicts a group it has seen.  ``make``
+        must then be a module-level function of this package.
 
     Returns
     -------
@@ -261,6 +268,10 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
     fold = pd.Series(["all"] * n, dtype=object)
     plan = [(g, (grp == g) & known, known & (grp != g)) for g in sorted(grp[known].unique())]
     plan.append(("all", ~known, known))
+    columns = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
+    rows = list(zip(*(X[c].tolist() for c in X.columns), strict=True)) if columns is not None else list(X)
+    version = cache.version(make) if cache is not None and cache.enabled else ""
+    group_of = grp.to_numpy()
     for name, test, train in plan:
         if not test.any():
             continue
@@ -271,26 +282,58 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
                 raise ValueError(f"fold {name!r}: fewer than two classes to train on")
             pred[test] = pd.Series(fallback).reset_index(drop=True)[test]
             continue
-        with threadpool_limits(limits=1):  # BLAS threads only slow a fit this small down (by 100x on 2 cores)
-            model = make().fit(_rows(X, idx_train), lab[train].astype(str).tolist())
-        # predicted in chunks (every step is row-wise, so the labels are the same), on the workers, and
+        train_rows, train_labels = [rows[i] for i in idx_train], lab[train].astype(str).tolist()
+        # one group of rows per article, in row order; each group's predictions cached under this fold's model
+        by_group: dict[str, list[int]] = {}
+        for i in idx_test:
+            by_group.setdefault(group_of[i], []).append(int(i))
+        parts = [[rows[i] for i in idx] for idx in by_group.values()]
+        keys = None
+        if version:
+            model_id = content_sha256((columns, train_rows, train_labels))
+            keys = [cache.key(version, content_sha256((model_id, part)), g)  # type: ignore[union-attr]
+                    for g, part in zip(by_group, parts, strict=True)]
+        predict = functools.partial(_predict_rows, model=_LazyFit(make, train_rows, train_labels, columns),
+                                    columns=columns)
+        # predicted in batches (every step is row-wise, so the labels are the same), on the workers, and
         # without the whole corpus's feature matrix in memory at once
-        chunks = [_rows(X, idx_test[a:a + PREDICT_CHUNK]) for a in range(0, len(idx_test), PREDICT_CHUNK)]
-        done = map_documents(functools.partial(_predict_rows, model=model), chunks, n_jobs=n_jobs,
-                             backend=backend, scheduler=scheduler)
-        pred[test] = [y for labels_ in done for y in labels_]
+        done = map_batches(predict, parts, batch=PREDICT_CHUNK, n_jobs=n_jobs, backend=backend,
+                           scheduler=scheduler, cache=cache, keys=keys)
+        for idx, labels_ in zip(by_group.values(), done, strict=True):
+            pred[idx] = labels_
     return pd.DataFrame({"prediction": pred, "fold": fold})
 
 
-def _rows(X: Any, idx: np.ndarray) -> Any:
-    if isinstance(X, pd.DataFrame):
-        return X.iloc[idx].reset_index(drop=True)
-    return [X[i] for i in idx]
+class _LazyFit:
+    """A model fitted on first use, here, before it is pickled to the workers (so a fold whose
+    predictions are all cached is never fitted)."""
+
+    def __init__(self, make: Callable[[], Any], rows: list[Any], labels: list[str],
+                 columns: list[str] | None) -> None:
+        self.make, self.rows, self.labels, self.columns = make, rows, labels, columns
+        self.model: Any = None
+
+    def fitted(self) -> Any:
+        if self.model is None:
+            X = pd.DataFrame(self.rows, columns=self.columns) if self.columns is not None else self.rows
+            with threadpool_limits(limits=1):  # BLAS threads only slow a fit this small down (100x on 2 cores)
+                self.model = self.make().fit(X, self.labels)
+        return self.model
+
+    def predict(self, X: Any) -> Any:
+        return self.fitted().predict(X)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_fitted_model, (self.fitted(),))
+
+
+def _fitted_model(model: Any) -> Any:
+    return model
 
 
 def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping[str, str] | None = None,
                  features: pd.DataFrame | None = None, *, n_jobs: int = 1, backend: str = "loky",
-                 scheduler: str | None = None) -> pd.DataFrame:
+                 scheduler: str | None = None, cache: DocumentCache | None = None) -> pd.DataFrame:
     """Cross-fitted claim types: each coded article typed by the model trained without it.
 
     Parameters
@@ -306,6 +349,8 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
         already computed (:func:`analysis.extract.claims.split_features`); default: computed here.
     n_jobs, backend, scheduler
         Where the predictions run (:func:`cross_fit`); the types are the same whatever these are.
+    cache : analysis.cache.DocumentCache, optional
+        Caches each article's predicted types (:func:`cross_fit`); the types are the same either way.
 
     Returns
     -------
@@ -320,6 +365,6 @@ def assign_types(claims: pd.DataFrame, reference: pd.DataFrame, authors: Mapping
     feats = type_features(out, authors) if features is None else features
     fit = cross_fit(feats[["features", "text"]], reference_labels(out, reference), out["article_id"],
                     make_type_classifier, fallback=feats["rule_type"], n_jobs=n_jobs, backend=backend,
-                    scheduler=scheduler)
+                    scheduler=scheduler, cache=cache)
     out["type"] = fit["prediction"].to_numpy()
     return out

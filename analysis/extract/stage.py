@@ -99,7 +99,8 @@ def claims(inputs: Mapping[str, Any], ctx: Context) -> dict[str, pd.DataFrame]:
     authors = dict(zip(corpus["article_id"], corpus["author"].fillna(""), strict=True)) if corpus is not None else {}
     df, feats = split_features(df, authors)  # feats is None if it must be recomputed
     return {"claims": assign_types(df, load_reference(), authors, features=feats, n_jobs=ctx.n_jobs,
-                                   backend=ctx.backend, scheduler=ctx.scheduler)}
+                                   backend=ctx.backend, scheduler=ctx.scheduler,
+                                   cache=ctx.cache.store if ctx.cache is not None else None)}
 
 
 def claims_summary(out: Mapping[str, Any]) -> str:

@@ -56,7 +56,8 @@ def stance_tables(claims: pd.DataFrame, coding: Mapping[str, Any] | None = None,
     """
     coding = coding if coding is not None else lexicon.coding("reference")
     prep = prepare(claims, ctx=ctx)
-    sentences = sentence_table(cross_fit(claims, coding, prep=prep))
+    store = ctx.cache.store if ctx is not None and ctx.cache is not None else None
+    sentences = sentence_table(cross_fit(claims, coding, prep=prep, cache=store))
     articles = sorted(prep["claims"]["article_id"].unique())
     cells = strategy_stance(sentences, articles, repeated=prep["repeats"], reference=coding["cells"])
     gold = reference_pairs(coding, prep["claims"])

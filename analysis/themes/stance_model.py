@@ -48,9 +48,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from analysis import config, lexicon
+from analysis.cache import DocumentCache, content_sha256
 from analysis.themes.speaker import AUTHOR
 from analysis.themes.stance_cues import NEGATIVE, POSITIVE, pair_features, rule_stance
-from analysis.themes.stance_prep import prepare
+from analysis.themes.stance_prep import prep_lexicons, prepare
 
 __all__ = [
     "THRESHOLD",
@@ -292,8 +293,38 @@ def stance_of_pairs(prep: Mapping[str, Any], pairs: pd.DataFrame) -> list[str]:
     return out
 
 
+def _cached_rest(prep: Mapping[str, Any], gold: pd.DataFrame, checked: list[str], rest: list[str], C: float,
+                 cache: DocumentCache) -> pd.DataFrame:
+    """:func:`fit_predict` of the articles outside the reference, each article's rows cached.
+
+    An article's rows depend on its own preparation (whose cache key stands for its content),
+    on the tagger and on this module's code and the lexicons the preparation reads; the tagger
+    depends on the reference articles' preparations, their reference pairs and ``C``.
+    """
+    version = cache.version(_cached_rest, lexicons=prep_lexicons())
+    train = gold[gold["article_id"].isin(checked)]
+    tagger = content_sha256((sorted(prep["keys"][a] for a in checked), sorted(gold.attrs.get("coded", ())),
+                             train[["claim_id", "strategy_id"]].to_numpy().tolist(), float(C)))
+    keys = {a: cache.key(version, content_sha256((tagger, prep["keys"][a])), a) for a in rest}
+    parts: dict[str, pd.DataFrame] = {}
+    for a in rest:
+        found, value = cache.load(keys[a])
+        if found:
+            parts[a] = value
+    todo = [a for a in rest if a not in parts]
+    if todo:
+        coded = fit_predict(prep, gold, checked, todo, C=C)
+        by_article = dict(iter(coded.groupby("article_id", sort=False)))
+        for a in todo:
+            parts[a] = by_article[a].reset_index(drop=True) if a in by_article else coded.iloc[:0]
+            cache.store(keys[a], parts[a])
+    frames = [parts[a] for a in rest if len(parts[a])]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODED_COLUMNS)
+
+
 def cross_fit(claims: pd.DataFrame, coding: Mapping[str, Sequence[Mapping[str, str]]] | None = None,
-              *, C: float = 1.0, prep: Mapping[str, Any] | None = None) -> pd.DataFrame:
+              *, C: float = 1.0, prep: Mapping[str, Any] | None = None,
+              cache: DocumentCache | None = None) -> pd.DataFrame:
     """Code every article with a tagger that never saw its own reference labels.
 
     Parameters
@@ -306,6 +337,11 @@ def cross_fit(claims: pd.DataFrame, coding: Mapping[str, Sequence[Mapping[str, s
         Inverse penalty of the tagger.
     prep : mapping, optional
         :func:`~analysis.themes.stance_prep.prepare` output, if already computed.
+    cache : analysis.cache.DocumentCache, optional
+        Caches the rows of each article outside the reference (coded by the tagger fit on every
+        reference article); needs a ``prep`` computed with that cache (its ``keys``).  A rerun
+        whose reference articles and coding are unchanged neither refits that tagger nor codes
+        an article it has seen.  The output is the same either way.
 
     Returns
     -------
@@ -323,7 +359,10 @@ def cross_fit(claims: pd.DataFrame, coding: Mapping[str, Sequence[Mapping[str, s
              for art in checked]
     rest = sorted(set(cl["article_id"]) - set(checked))
     if rest:
-        parts.append(fit_predict(prep, gold, checked, rest, C=C).assign(fold="all"))
+        cached = cache is not None and cache.enabled and all(a in prep.get("keys", {}) for a in cl["article_id"])
+        rows = _cached_rest(prep, gold, checked, rest, C, cache) if cached else fit_predict(  # type: ignore[arg-type]
+            prep, gold, checked, rest, C=C)
+        parts.append(rows.assign(fold="all"))
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=[*CODED_COLUMNS, "fold"])

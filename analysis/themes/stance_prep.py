@@ -130,9 +130,10 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
         ``speaker`` (claim id -> value), ``info`` (claim id ->
         :func:`~analysis.themes.stance_cues.sentence_cues`), ``context`` (claim id -> share of the
         author's proposal-like sentences around it: typed recommendation, holding a
-        recommendation cue, or a list item), ``candidates`` and ``repeats`` (claim id of a sentence
+        recommendation cue, or a list item), ``candidates``, ``repeats`` (claim id of a sentence
         repeating an earlier one of its article -> claim id of the first,
-        :func:`~analysis.themes.stance.repeats`).
+        :func:`~analysis.themes.stance.repeats`) and ``keys`` (article id -> the cache key of its
+        preparation, which stands for its content; empty when nothing is cached).
 
     Raises
     ------
@@ -149,6 +150,7 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
                        heading=claims["heading"].fillna(False).astype(bool))
     cl = cl.sort_values(["article_id", "_pos"], ignore_index=True)
     groups = _article_groups(cl)
+    by_article: dict[str, str] = {}
     if ctx is None or strategies is not None:
         parts = [article_prep(g, strategies) for g in groups]
     else:
@@ -160,6 +162,8 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
             keys = [store.key(version, hashlib.sha256(repr(g).encode("utf-8")).hexdigest(), g[0]) for g in groups]
         parts = map_documents(article_prep, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
                               scheduler=ctx.scheduler, cache=store, keys=keys)
+        if keys is not None:
+            by_article = {g[0]: k for g, k in zip(groups, keys, strict=True)}
     cids = cl["claim_id"].tolist()
     flat = {k: [v for p in parts for v in p[k]] for k in ("speaker", "info", "context")}
     cand = [p["candidates"] for p in parts if len(p["candidates"])]
@@ -174,4 +178,5 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
         "candidates": (pd.concat(cand, ignore_index=True) if cand
                        else candidates(cl.iloc[:0], strategies)),
         "repeats": {k: v for p in parts for k, v in p["repeats"].items()},
+        "keys": by_article,
     }
