@@ -127,6 +127,8 @@ def test_document_claims_equal_the_exhaustive_reference(which, articles, synthet
         ref = claims.claims_frame(articles)
         ref_feats = classifier.type_features(ref, authors)
     pd.testing.assert_frame_equal(table, ref)
+    assert all(isinstance(f, str) for f in feats["features"])  # kept as JSON text, parsed where a model reads it
+    feats = feats.assign(features=classifier.feature_dicts(feats["features"]))
     pd.testing.assert_frame_equal(feats, ref_feats)
     assert (feats["rule_reason"] == "anecdote").any() or which == "corpus"
 

@@ -208,7 +208,8 @@ def split_features(frame: pd.DataFrame, authors: Mapping[str, str] | None = None
         The :data:`CLAIM_COLUMNS`.
     features : pandas.DataFrame or None
         :func:`~analysis.extract.classifier.type_features` of ``claims`` (same
-        rows, same order), or ``None`` when an article's rules ran with
+        rows, same order; each ``features`` dict as its JSON text, which
+        :func:`~analysis.extract.classifier.feature_dicts` reads), or ``None`` when an article's rules ran with
         another author name than ``authors`` gives (the features must then
         be recomputed).
     """
@@ -225,7 +226,7 @@ def split_features(frame: pd.DataFrame, authors: Mapping[str, str] | None = None
         "text": frame["sentence_clean"].astype(str).to_numpy(),
         "rule_type": frame["type"].to_numpy(),
         "rule_reason": frame["_rule_reason"].to_numpy(),
-        "features": [json.loads(f) for f in frame["_features"]],
+        "features": frame["_features"].to_numpy(),  # JSON text: the coder parses only the rows it reads
     })
     return claims, feats
 

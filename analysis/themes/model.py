@@ -282,6 +282,8 @@ def topic_tokens(sentences: Sequence[str], min_length: int = 2) -> list[list[str
     Returns
     -------
     list of list of str
-        :func:`analysis.segment.content_tokens` of each sentence, filtered.
+        :func:`analysis.segment.content_tokens` of each sentence, filtered; one string object per
+        distinct token (so the lists of a large corpus, and their pickle, stay small).
     """
-    return [[w for w in content_tokens(s) if len(w) >= min_length] for s in sentences]
+    pool: dict[str, str] = {}
+    return [[pool.setdefault(w, w) for w in content_tokens(s) if len(w) >= min_length] for s in sentences]

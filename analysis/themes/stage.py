@@ -98,9 +98,10 @@ def sentence_tokens(claims: pd.DataFrame, ctx: Context | None = None) -> list[li
     per_article = map_documents(topic_tokens, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
                                 scheduler=ctx.scheduler, cache=store, keys=keys)
     out: list[list[str]] = [[] for _ in sentences]
-    for idx, toks in zip(rows.values(), per_article, strict=True):
+    pool: dict[str, str] = {}  # one string object per distinct token across the articles (millions of tokens,
+    for idx, toks in zip(rows.values(), per_article, strict=True):  # a vocabulary of thousands)
         for i, t in zip(idx, toks, strict=True):
-            out[i] = t
+            out[i] = [pool.setdefault(w, w) for w in t]
     return out
 
 
