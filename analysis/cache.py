@@ -286,6 +286,26 @@ class DocumentCache:
         """
         return hashlib.sha256(f"{version}\0{content_sha256}\0{name}".encode()).hexdigest()
 
+    @staticmethod
+    def content_key(version: str, content: Any, name: str = "") -> str:
+        """The key of a result computed from an in-memory value rather than a file.
+
+        Parameters
+        ----------
+        version : str
+            :meth:`version` of the function.
+        content : object
+            Everything else that shapes the result, as plain data (see :func:`content_sha256`).
+        name : str
+            A readable name (an article id).
+
+        Returns
+        -------
+        str
+            ``key(version, content_sha256(content), name)``.
+        """
+        return DocumentCache.key(version, content_sha256(content), name)
+
     def path(self, key: str) -> Path:
         """The file of entry ``key`` (``root/ab/abcd....pkl``).
 

@@ -237,3 +237,10 @@ def test_no_cache_flag_in_cli():
 
 def test_runner_activates_a_cache_only_inside_a_run():
     assert doc_cache.current() is None
+
+
+def test_content_key_tells_apart_what_a_joined_text_would_not():
+    # two sentences, or one sentence holding a line break: the same text once joined, not the same content
+    assert DocumentCache.content_key("v", ["a", "b"], "x") != DocumentCache.content_key("v", ["a\nb"], "x")
+    assert DocumentCache.content_key("v", ["a", "b"], "x") == DocumentCache.content_key("v", ["a", "b"], "x")
+    assert DocumentCache.content_key("v", ["a"], "x") != DocumentCache.content_key("w", ["a"], "x")

@@ -311,7 +311,7 @@ def cross_fit(X: pd.DataFrame, labels: pd.Series, groups: pd.Series, make: Calla
         keys = None
         if version:
             model_id = content_sha256((columns, train_rows, train_labels))
-            keys = [cache.key(version, content_sha256((model_id, part)), g)  # type: ignore[union-attr]
+            keys = [cache.content_key(version, (model_id, part), g)  # type: ignore[union-attr]
                     for g, part in zip(by_group, parts, strict=True)]
         predict = functools.partial(_predict_rows, model=_LazyFit(make, train_rows, train_labels, columns),
                                     columns=columns)

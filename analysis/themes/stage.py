@@ -11,7 +11,6 @@ its output.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -93,8 +92,7 @@ def sentence_tokens(claims: pd.DataFrame, ctx: Context | None = None) -> list[li
     keys: list[str] | None = None
     if ctx.cache is not None:
         store, version = ctx.cache.store, ctx.cache.version(topic_tokens)
-        keys = [store.key(version, hashlib.sha256("\n".join(map(str, g)).encode("utf-8")).hexdigest(), aid)
-                for aid, g in zip(rows, groups, strict=True)]
+        keys = [store.content_key(version, g, aid) for aid, g in zip(rows, groups, strict=True)]
     per_article = map_documents(topic_tokens, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
                                 scheduler=ctx.scheduler, cache=store, keys=keys)
     out: list[list[str]] = [[] for _ in sentences]

@@ -305,7 +305,7 @@ def _cached_rest(prep: Mapping[str, Any], gold: pd.DataFrame, checked: list[str]
     train = gold[gold["article_id"].isin(checked)]
     tagger = content_sha256((sorted(prep["keys"][a] for a in checked), sorted(gold.attrs.get("coded", ())),
                              train[["claim_id", "strategy_id"]].to_numpy().tolist(), float(C)))
-    keys = {a: cache.key(version, content_sha256((tagger, prep["keys"][a])), a) for a in rest}
+    keys = {a: cache.content_key(version, (tagger, prep["keys"][a]), a) for a in rest}
     parts: dict[str, pd.DataFrame] = {}
     for a in rest:
         found, value = cache.load(keys[a])

@@ -9,7 +9,6 @@ sentences (with their claim types) and by exactly the lexicons it reads
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -159,7 +158,7 @@ def prepare(claims: pd.DataFrame, strategies: Sequence[Mapping[str, Any]] | None
             store = ctx.cache.store
             # exactly the lexicons it reads (not the stage's: the sentences' own text is in the key)
             version = store.version(article_prep, lexicons=prep_lexicons())
-            keys = [store.key(version, hashlib.sha256(repr(g).encode("utf-8")).hexdigest(), g[0]) for g in groups]
+            keys = [store.content_key(version, g, g[0]) for g in groups]
         parts = map_documents(article_prep, groups, n_jobs=ctx.n_jobs, backend=ctx.backend,
                               scheduler=ctx.scheduler, cache=store, keys=keys)
         if keys is not None:
