@@ -180,6 +180,16 @@ def _cached_call(item: tuple[Any, str], func: Callable[[Any], Any], cache: Docum
     return value
 
 
+def _cached(cache: DocumentCache, keys: Sequence[str]) -> dict[int, Any]:
+    """The cached values among ``keys``: {position: value} for each key found."""
+    hits: dict[int, Any] = {}
+    for i, key in enumerate(keys):
+        found, value = cache.load(key)
+        if found:
+            hits[i] = value
+    return hits
+
+
 def _compute(func: Callable[[T], R], items: list[T], n_jobs: int, backend: str,
              scheduler: str | None) -> Iterator[R]:
     """The results of ``func`` over ``items``, in order, lazily."""
@@ -267,11 +277,7 @@ def map_documents(
     keys = list(keys)
     if len(keys) != len(items):
         raise ValueError(f"{len(keys)} cache keys for {len(items)} items")
-    hits: dict[int, Any] = {}
-    for i, key in enumerate(keys):
-        found, value = cache.load(key)
-        if found:
-            hits[i] = value
+    hits = _cached(cache, keys)
     todo = [(x, k) for i, (x, k) in enumerate(zip(items, keys, strict=True)) if i not in hits]
     computed = _compute(partial(_cached_call, func=func, cache=cache), todo, n_jobs, backend, scheduler)
 
@@ -331,12 +337,8 @@ def map_batches(
     use = cache is not None and keys is not None and cache.enabled
     if use and len(keys) != len(groups):  # type: ignore[arg-type]
         raise ValueError(f"{len(keys)} cache keys for {len(groups)} groups")  # type: ignore[arg-type]
-    out: list[list[R] | None] = [None] * len(groups)
-    if use:
-        for i, key in enumerate(keys):  # type: ignore[union-attr]
-            found, value = cache.load(key)  # type: ignore[union-attr]
-            if found:
-                out[i] = value
+    hits = _cached(cache, keys) if use else {}  # type: ignore[arg-type]
+    out: list[list[R] | None] = [hits.get(i) for i in range(len(groups))]
     plan: list[list[int]] = []
     rows = 0
     for i in (i for i, v in enumerate(out) if v is None):

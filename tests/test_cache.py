@@ -44,7 +44,10 @@ def _kind(value: object) -> str:
     if isinstance(value, pd.DataFrame):
         return "claims" if "sentence_clean" in value.columns else "numbers"
     if isinstance(value, list):
-        # the topic model's tokens (a list per sentence), or the claim coder's types (a str per sentence)
+        # the stance tagger's coded pairs of an article outside the reference (one frame), the claim coder's
+        # types (a str per sentence) or the topic model's tokens (a list per sentence)
+        if value and all(isinstance(v, pd.DataFrame) for v in value):
+            return "coded"
         return "types" if value and all(isinstance(v, str) for v in value) else "tokens"
     if isinstance(value, dict) and "speaker" in value:
         return "stance"  # the stance coder's per-article preparation

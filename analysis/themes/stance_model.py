@@ -38,6 +38,7 @@ back to the rule "tag a pair with a specific (non-generic) seed".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -49,6 +50,7 @@ from sklearn.pipeline import Pipeline
 
 from analysis import config, lexicon
 from analysis.cache import DocumentCache, content_sha256
+from analysis.parallel import map_batches
 from analysis.themes.speaker import AUTHOR
 from analysis.themes.stance_cues import NEGATIVE, POSITIVE, pair_features, rule_stance
 from analysis.themes.stance_prep import prep_lexicons, prepare
@@ -305,21 +307,20 @@ def _cached_rest(prep: Mapping[str, Any], gold: pd.DataFrame, checked: list[str]
     train = gold[gold["article_id"].isin(checked)]
     tagger = content_sha256((sorted(prep["keys"][a] for a in checked), sorted(gold.attrs.get("coded", ())),
                              train[["claim_id", "strategy_id"]].to_numpy().tolist(), float(C)))
-    keys = {a: cache.content_key(version, (tagger, prep["keys"][a]), a) for a in rest}
-    parts: dict[str, pd.DataFrame] = {}
-    for a in rest:
-        found, value = cache.load(keys[a])
-        if found:
-            parts[a] = value
-    todo = [a for a in rest if a not in parts]
-    if todo:
-        coded = fit_predict(prep, gold, checked, todo, C=C)
-        by_article = dict(iter(coded.groupby("article_id", sort=False)))
-        for a in todo:
-            parts[a] = by_article[a].reset_index(drop=True) if a in by_article else coded.iloc[:0]
-            cache.store(keys[a], parts[a])
-    frames = [parts[a] for a in rest if len(parts[a])]
+    keys = [cache.content_key(version, (tagger, prep["keys"][a]), a) for a in rest]
+    # one call codes every article not yet cached (one tagger fit), in this process (prep is the whole corpus's)
+    code = functools.partial(_code_articles, prep=prep, gold=gold, train=checked, C=C)
+    parts = [p for [p] in map_batches(code, [[a] for a in rest], batch=len(rest), cache=cache, keys=keys)]
+    frames = [p for p in parts if len(p)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODED_COLUMNS)
+
+
+def _code_articles(articles: list[str], prep: Mapping[str, Any], gold: pd.DataFrame, train: list[str],
+                   C: float) -> list[pd.DataFrame]:
+    """:func:`fit_predict` of ``articles``, split into one frame per article (in their order)."""
+    coded = fit_predict(prep, gold, train, articles, C=C)
+    by_article = dict(iter(coded.groupby("article_id", sort=False)))
+    return [by_article[a].reset_index(drop=True) if a in by_article else coded.iloc[:0] for a in articles]
 
 
 def cross_fit(claims: pd.DataFrame, coding: Mapping[str, Sequence[Mapping[str, str]]] | None = None,
